@@ -1,0 +1,14 @@
+/**
+ * ts-jest transpiles only (isolatedModules): type-checking is its own step
+ * (`npm run typecheck`), which keeps the suite several times faster.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.json' }] },
+  setupFiles: ['<rootDir>/test/setup-env.js'],
+  setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
+  cacheDirectory: '<rootDir>/.jest-cache',
+};
