@@ -1,0 +1,132 @@
+/**
+ * The public contract of the Org::ECR::Repository provider: every name a template author,
+ * a CDK user or the platform team writes. The handler, the CDK constructs, the raw templates
+ * and the tests all read these constants, so no door can drift from another.
+ *
+ * This module is shared with `construct/`: it must not import the AWS SDK, `node:` modules
+ * or anything with side effects.
+ */
+
+/** The CloudFormation type consumers declare (`Type: Custom::OrgEcrRepository`). */
+export const RESOURCE_TYPE = 'Custom::OrgEcrRepository' as const;
+
+/** The resource properties a template may set, as CloudFormation sends them. */
+export const Property = {
+  ApplicationName: 'ApplicationName',
+  RepositoryBaseName: 'RepositoryBaseName',
+  UseKmsKey: 'UseKmsKey',
+  ImagesRetained: 'ImagesRetained',
+  ShareableWithAllEnvs: 'ShareableWithAllEnvs',
+  Tags: 'Tags',
+} as const;
+export type PropertyName = (typeof Property)[keyof typeof Property];
+
+/** Every property a consumer may set, in documentation order. */
+export const PROPERTY_NAMES: readonly PropertyName[] = Object.values(Property);
+
+/** Properties that only steer CloudFormation itself; the provider ignores them. */
+export const FRAMEWORK_PROPERTIES = ['ServiceToken', 'ServiceTimeout'] as const;
+
+/** What `Fn::GetAtt` can read. `Ref` (the physical id) is the repository name. */
+export const Attribute = {
+  RepositoryName: 'RepositoryName',
+  RepositoryArn: 'RepositoryArn',
+  RepositoryUri: 'RepositoryUri',
+  KmsKeyArn: 'KmsKeyArn',
+  ArnParameterName: 'ArnParameterName',
+  NameParameterName: 'NameParameterName',
+  KmsKeyArnParameterName: 'KmsKeyArnParameterName',
+} as const;
+export type AttributeName = (typeof Attribute)[keyof typeof Attribute];
+export const ATTRIBUTE_NAMES: readonly AttributeName[] = Object.values(Attribute);
+
+/**
+ * Provider settings: environment variables of the provider Lambda, set once by the platform
+ * team (the CDK provider construct and the raw provider template both write them).
+ */
+export const Setting = {
+  /** Required. The organisation prefix every repository name starts with, e.g. `acme`. */
+  OrganizationPrefix: 'ORG_PREFIX',
+  /** JSON object, environment name to 12-digit account id, e.g. `{"dev":"111111111111"}`. */
+  EnvironmentAccounts: 'ORG_ENVIRONMENT_ACCOUNTS',
+  /** JSON object of tag key to value applied to every resource; consumers cannot override. */
+  MandatoryTags: 'ORG_MANDATORY_TAGS',
+  /** `true` or `false` (default `false`, as the seed says: cost). */
+  KmsKeyRotation: 'ORG_KMS_KEY_ROTATION',
+  /** Whole number of days from 7 to 30 (default 30). */
+  KmsKeyDeletionWindowDays: 'ORG_KMS_DELETION_WINDOW_DAYS',
+  /** Optional path prefix for the SSM parameters, e.g. `/platform/ecr`; default none. */
+  ParameterPrefix: 'ORG_SSM_PARAMETER_PREFIX',
+} as const;
+export type SettingName = (typeof Setting)[keyof typeof Setting];
+
+export const SettingDefault = {
+  KmsKeyRotation: false,
+  KmsKeyDeletionWindowDays: 30,
+  ParameterPrefix: '',
+} as const;
+
+/**
+ * Tags the provider writes on everything it creates. They prove ownership: the provider
+ * adopts, changes or deletes only what carries the pair naming this very stack and logical
+ * resource, and, for the key and the parameters, the repository they belong to.
+ */
+export const OwnershipTag = {
+  StackId: 'org-ecr:stack-id',
+  LogicalId: 'org-ecr:logical-id',
+  Repository: 'org-ecr:repository',
+} as const;
+
+/** Tag-key prefixes a consumer may not use: AWS reserves `aws:`, the provider `org-ecr:`. */
+export const RESERVED_TAG_PREFIXES = ['aws:', 'org-ecr:'] as const;
+
+/** Physical id answered for a Create that failed before creating anything. */
+export const CREATE_FAILED_MARKER = 'OrgEcrRepository::CREATE_FAILED' as const;
+
+/** The seed's read-only actions granted to the environment accounts on a shared repository. */
+export const CROSS_ACCOUNT_PULL_ACTIONS = [
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:BatchGetImage',
+  'ecr:BatchGetRepositoryScanningConfiguration',
+  'ecr:Describe*',
+  'ecr:Get*',
+  'ecr:List*',
+] as const;
+
+/** The key actions environment accounts get on a shared repository's customer key. */
+export const CROSS_ACCOUNT_KEY_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;
+
+/** Bounds the rules enforce; shared so docs, templates and constructs say the same thing. */
+export const Limits = {
+  imagesRetainedMin: 1,
+  imagesRetainedMax: 10_000,
+  nameInputMaxLength: 256,
+  repositoryNameMin: 2,
+  repositoryNameMax: 256,
+  /** Tags per ECR repository, KMS key and SSM parameter. */
+  tagsMax: 50,
+  tagKeyMax: 128,
+  tagValueMax: 256,
+  deletionWindowMin: 7,
+  deletionWindowMax: 30,
+  organizationPrefixMaxLength: 64,
+  parameterPrefixMaxLength: 512,
+} as const;
+
+/** SSM parameter name suffixes, after `ECR_{BASE}`. */
+export const ParameterSuffix = {
+  arn: '_arn',
+  name: '_name',
+  kmsKeyArn: '_kms_key_arn',
+} as const;
+
+/**
+ * Where the provider publishes its ServiceToken (the Lambda ARN) in each account and region:
+ * a CloudFormation export and an SSM parameter. Consumers' templates `!ImportValue` the
+ * export; the CDK construct imports it by default.
+ */
+export const SERVICE_TOKEN_EXPORT_NAME = 'OrgEcrRepositoryServiceToken' as const;
+export const SERVICE_TOKEN_PARAMETER_NAME = '/org-ecr/service-token' as const;
+
+/** The Lambda handler of the bundle in handler/dist (`index.mjs`, export `handler`). */
+export const HANDLER_ENTRY = 'index.handler' as const;

@@ -1,0 +1,70 @@
+/**
+ * CloudFormation's ResourceProperties (every scalar a string) to a typed repository spec.
+ * Collects every problem before failing, so one deploy shows the author all of them.
+ */
+import { FRAMEWORK_PROPERTIES, OwnershipTag, PROPERTY_NAMES, Property } from '../contract';
+import { InvalidPropertiesError } from '../errors';
+import { checkBoolean, checkConsumerTags, checkImagesRetained, checkNamePart, show } from './rules';
+
+/** What a consumer asked for, validated and coerced. */
+export interface RepositorySpec {
+  readonly applicationName: string;
+  readonly baseName: string;
+  readonly useKmsKey: boolean;
+  /** Absent: no lifecycle policy. */
+  readonly imagesRetained?: number;
+  readonly shareableWithAllEnvs: boolean;
+  /** The consumer's own tags (organisation and ownership tags are added by the core). */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Ownership tags on the repository; the key and the parameters carry one more. */
+export const RESERVED_TAG_COUNT = Object.keys(OwnershipTag).length;
+
+/**
+ * @throws InvalidPropertiesError listing every problem, each naming the property, the value
+ *   and what is allowed.
+ */
+export function parseProperties(
+  raw: Readonly<Record<string, unknown>> | undefined,
+  organisationTags: Readonly<Record<string, string>>,
+): RepositorySpec {
+  const properties = raw ?? {};
+  const problems: string[] = [];
+  const known = new Set<string>([...PROPERTY_NAMES, ...FRAMEWORK_PROPERTIES]);
+  const unknown = Object.keys(properties).filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    problems.push(`Unknown ${unknown.length === 1 ? 'property' : 'properties'} ${unknown.map((name) => `\`${name}\``).join(', ')}; the known properties are ${PROPERTY_NAMES.join(', ')}`);
+  }
+
+  const applicationName = checkNamePart(Property.ApplicationName, properties[Property.ApplicationName]);
+  const baseName = checkNamePart(Property.RepositoryBaseName, properties[Property.RepositoryBaseName]);
+  const useKmsKey = optional(properties[Property.UseKmsKey], (value) => checkBoolean(Property.UseKmsKey, value), false);
+  const shareable = optional(properties[Property.ShareableWithAllEnvs], (value) => checkBoolean(Property.ShareableWithAllEnvs, value), false);
+  const imagesRetained = optional<number | undefined>(properties[Property.ImagesRetained], (value) => checkImagesRetained(Property.ImagesRetained, value), undefined);
+  const tags = checkConsumerTags(Property.Tags, properties[Property.Tags], organisationTags, RESERVED_TAG_COUNT);
+
+  for (const checked of [applicationName, baseName, useKmsKey, shareable, imagesRetained]) {
+    if (!checked.ok) problems.push(checked.problem);
+  }
+  problems.push(...tags.problems);
+  if (problems.length > 0 || !applicationName.ok || !baseName.ok || !useKmsKey.ok || !shareable.ok || !imagesRetained.ok) {
+    throw new InvalidPropertiesError(problems);
+  }
+  return {
+    applicationName: applicationName.value,
+    baseName: baseName.value,
+    useKmsKey: useKmsKey.value,
+    shareableWithAllEnvs: shareable.value,
+    ...(imagesRetained.value === undefined ? {} : { imagesRetained: imagesRetained.value }),
+    tags: tags.tags,
+  };
+}
+
+/** An absent property, or an empty string (how a template's empty parameter arrives), takes the default. */
+function optional<T>(value: unknown, check: (value: unknown) => { ok: true; value: T } | { ok: false; problem: string }, fallback: T) {
+  if (value === undefined || value === null || value === '') return { ok: true as const, value: fallback };
+  return check(value);
+}
+
+export { show };

@@ -1,0 +1,226 @@
+/**
+ * The validation and naming rules of the contract, as pure functions. One module for every
+ * door: the handler applies them to CloudFormation's stringified properties, the CDK
+ * constructs to their typed props at synth, the EcrBuilder to the seed's snake_case config.
+ * Each rule takes the subject as the caller's user wrote it (`ImagesRetained`,
+ * `imagesRetained`, `images_retained`), so messages use the author's own words.
+ *
+ * Pure: no AWS SDK, no `node:` modules, no environment, no clock.
+ */
+import { Limits, RESERVED_TAG_PREFIXES } from '../contract';
+
+/** A rule's verdict: the coerced value, or one message naming subject, rule and value. */
+export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
+
+const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
+const fail = <T>(problem: string): Checked<T> => ({ ok: false, problem });
+
+/** Renders a received value for a message: short, JSON-quoted, never multi-line. */
+export function show(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * A boolean, as CloudFormation sends it (`"true"`/`"false"`) or as JSON and CDK give it.
+ * Anything else is an error: `"yes"` or `"1"` are too ambiguous to guess at.
+ */
+export function checkBoolean(subject: string, value: unknown): Checked<boolean> {
+  if (typeof value === 'boolean') return ok(value);
+  if (typeof value === 'string') {
+    const lower = value.trim().toLowerCase();
+    if (lower === 'true') return ok(true);
+    if (lower === 'false') return ok(false);
+  }
+  return fail(`\`${subject}\` must be true or false; got: ${show(value)}`);
+}
+
+/** A whole number within bounds, from a number or its decimal string. */
+export function checkWholeNumber(subject: string, value: unknown, min: number, max: number): Checked<number> {
+  const rule = `\`${subject}\` must be a whole number from ${min} to ${max}`;
+  let parsed: number | undefined;
+  if (typeof value === 'number') parsed = value;
+  else if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) parsed = Number(value);
+  if (parsed === undefined || !Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+    return fail(`${rule}; got: ${show(value)}`);
+  }
+  return ok(parsed);
+}
+
+export function checkImagesRetained(subject: string, value: unknown): Checked<number> {
+  return checkWholeNumber(subject, value, Limits.imagesRetainedMin, Limits.imagesRetainedMax);
+}
+
+/**
+ * A name part (application or repository base name): a non-empty string of at most 256
+ * characters that keeps at least one letter or digit once made ECR-safe.
+ */
+export function checkNamePart(subject: string, value: unknown): Checked<string> {
+  if (typeof value !== 'string' || value.trim() === '') {
+    return fail(`\`${subject}\` is required: a non-empty string of letters, digits and separators; got: ${show(value)}`);
+  }
+  if (value.length > Limits.nameInputMaxLength) {
+    return fail(`\`${subject}\` must be at most ${Limits.nameInputMaxLength} characters; got ${value.length}: ${show(value)}`);
+  }
+  if (sanitizeSegment(value) === '') {
+    return fail(`\`${subject}\` must contain at least one letter or digit (a-z, 0-9); got: ${show(value)}`);
+  }
+  return ok(value);
+}
+
+// ---------------------------------------------------------------------------------------
+// Naming
+
+const SEPARATORS = /[._-]/;
+
+/**
+ * Lowercases, turns every character ECR does not accept inside a name segment into `-`,
+ * collapses separator runs (a run of one kind keeps that character, a mixed run becomes
+ * `-`) and trims separators at both ends. `/` is not kept: the organisation's pattern is flat.
+ */
+export function sanitizeSegment(raw: string): string {
+  const lowered = raw.toLowerCase().replace(/[^a-z0-9._-]/g, '-');
+  const collapsed = lowered.replace(/[._-]{2,}/g, (run) => (new Set(run).size === 1 ? run[0]! : '-'));
+  return collapsed.replace(/^[._-]+|[._-]+$/g, '');
+}
+
+/** 64-bit FNV-1a of the UTF-16 code units, as 10 base-36 characters: short and stable. */
+export function shortHash(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (let index = 0; index < text.length; index++) {
+    hash ^= BigInt(text.charCodeAt(index));
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return hash.toString(36).padStart(13, '0').slice(-10);
+}
+
+/**
+ * Cuts `name` to `max` characters when needed, ending it with `-{hash of the whole name}` so
+ * two long names that share a beginning never collide. Separators left at the cut are trimmed.
+ */
+export function fitWithHash(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const suffix = `-${shortHash(name)}`;
+  const head = name.slice(0, max - suffix.length).replace(/[._-]+$/, '');
+  return `${head}${suffix}`;
+}
+
+/** ECR's pattern, to the strictest reading of its three published forms: one separator between runs. */
+export const REPOSITORY_NAME_PATTERN = /^[a-z][a-z0-9]*(?:[._-][a-z0-9]+)*$/;
+
+/**
+ * `{prefix}-{application}-{base}`, made ECR-safe: lowercase, 2 to 256 characters, matching
+ * {@link REPOSITORY_NAME_PATTERN}. The prefix is a validated setting starting with a letter.
+ */
+export function repositoryName(prefix: string, applicationName: string, baseName: string): string {
+  const joined = [prefix, applicationName, baseName].map(sanitizeSegment).join('-');
+  return fitWithHash(joined, Limits.repositoryNameMax);
+}
+
+/**
+ * The KMS alias of a repository's customer key: `alias/{repository name}`. KMS aliases do not
+ * accept `.`, so a name with dots gets `_` instead plus a hash of the real name, keeping
+ * `a.b` and `a_b` apart.
+ */
+export function keyAliasName(repository: string): string {
+  const safe = repository.replace(/[^a-zA-Z0-9:/_-]/g, '_');
+  const body = safe === repository ? safe : `${safe}-${shortHash(repository)}`;
+  return `alias/${fitWithHash(body, 256 - 'alias/'.length)}`;
+}
+
+/** `ECR_{BASE}` where BASE is the base name uppercased, every character outside A-Z and 0-9 as `_`. */
+export function parameterStem(baseName: string): string {
+  return `ECR_${baseName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Tags
+
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+export function checkTagKey(subject: string, key: unknown): Checked<string> {
+  if (typeof key !== 'string' || key.length < 1 || key.length > Limits.tagKeyMax) {
+    return fail(`\`${subject}\` must be a tag key of 1 to ${Limits.tagKeyMax} characters; got: ${show(key)}`);
+  }
+  if (!TAG_TEXT.test(key)) {
+    return fail(`\`${subject}\` may hold only letters, digits, spaces and _ . : / = + - @; got: ${show(key)}`);
+  }
+  const reserved = RESERVED_TAG_PREFIXES.find((prefix) => key.toLowerCase().startsWith(prefix));
+  if (reserved) {
+    return fail(`\`${subject}\` must not start with \`${reserved}\` (reserved for ${reserved === 'aws:' ? 'AWS' : 'the provider'}); got: ${show(key)}`);
+  }
+  return ok(key);
+}
+
+export function checkTagValue(subject: string, value: unknown): Checked<string> {
+  if (typeof value !== 'string' || value.length > Limits.tagValueMax) {
+    return fail(`\`${subject}\` must be a string of at most ${Limits.tagValueMax} characters; got: ${show(value)}`);
+  }
+  if (!TAG_TEXT.test(value)) {
+    return fail(`\`${subject}\` may hold only letters, digits, spaces and _ . : / = + - @; got: ${show(value)}`);
+  }
+  return ok(value);
+}
+
+/**
+ * A consumer's tags as a list of `{Key, Value}` (CloudFormation, CDK) or a plain map (the
+ * seed's config), checked against the organisation's tags: a consumer may repeat an
+ * organisation tag with the same value but never change it.
+ */
+export function checkConsumerTags(
+  subject: string,
+  value: unknown,
+  organisationTags: Readonly<Record<string, string>>,
+  reservedCount: number,
+): { readonly tags: Record<string, string>; readonly problems: string[] } {
+  const problems: string[] = [];
+  const tags: Record<string, string> = {};
+  let entries: Array<[unknown, unknown, string]>;
+  if (value === undefined || value === null || value === '') return { tags, problems };
+  if (Array.isArray(value)) {
+    entries = value.map((item, index) => {
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) return [undefined, undefined, `${subject}[${index}]`];
+      const record = item as Record<string, unknown>;
+      const extra = Object.keys(record).filter((key) => key !== 'Key' && key !== 'Value');
+      if (extra.length > 0) problems.push(`\`${subject}[${index}]\` must have only \`Key\` and \`Value\`; got also: ${extra.join(', ')}`);
+      return [record.Key, record.Value, `${subject}[${index}]`];
+    });
+  } else {
+    return { tags, problems: [`\`${subject}\` must be a list of {Key, Value}; got: ${show(value)}`] };
+  }
+  for (const [key, tagValue, where] of entries) {
+    if (key === undefined && tagValue === undefined) {
+      problems.push(`\`${where}\` must be an object {Key, Value}`);
+      continue;
+    }
+    const checkedKey = checkTagKey(`${where}.Key`, key);
+    const checkedValue = checkTagValue(`${where}.Value`, tagValue ?? '');
+    if (!checkedKey.ok) problems.push(checkedKey.problem);
+    if (!checkedValue.ok) problems.push(checkedValue.problem);
+    if (!checkedKey.ok || !checkedValue.ok) continue;
+    if (checkedKey.value in tags) {
+      problems.push(`\`${where}.Key\` repeats the key ${show(checkedKey.value)}; each key may appear once`);
+      continue;
+    }
+    const organisationValue = organisationTags[checkedKey.value];
+    if (organisationValue !== undefined && organisationValue !== checkedValue.value) {
+      problems.push(
+        `\`${where}\` cannot override the organisation tag ${show(checkedKey.value)} (set to ${show(organisationValue)} by the platform team); remove it`,
+      );
+      continue;
+    }
+    tags[checkedKey.value] = checkedValue.value;
+  }
+  const total = new Set([...Object.keys(organisationTags), ...Object.keys(tags)]).size + reservedCount;
+  if (total > Limits.tagsMax) {
+    problems.push(
+      `\`${subject}\` gives too many tags: with the organisation's ${Object.keys(organisationTags).length} and the provider's ${reservedCount}, the total ${total} exceeds AWS's ${Limits.tagsMax}`,
+    );
+  }
+  return { tags, problems };
+}

@@ -1,0 +1,122 @@
+/**
+ * The platform team's provider settings, read from the Lambda's environment variables.
+ * Invalid settings fail every request with a message naming the setting.
+ */
+import { Limits, Setting, SettingDefault } from '../contract';
+import { InvalidSettingsError } from '../errors';
+import { checkBoolean, checkTagKey, checkTagValue, checkWholeNumber, show } from './rules';
+
+export interface Settings {
+  readonly organizationPrefix: string;
+  /** Environment name to 12-digit account id. */
+  readonly environmentAccounts: Readonly<Record<string, string>>;
+  readonly mandatoryTags: Readonly<Record<string, string>>;
+  readonly keyRotation: boolean;
+  readonly deletionWindowDays: number;
+  /** `''` or a path ending in `/`, e.g. `/platform/ecr/`. */
+  readonly parameterPrefix: string;
+}
+
+const ORGANIZATION_PREFIX = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const ENVIRONMENT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const PARAMETER_PATH_SEGMENT = /^[a-zA-Z0-9_.-]+$/;
+
+/** @throws InvalidSettingsError naming every bad setting and its value. */
+export function parseSettings(env: Readonly<Record<string, string | undefined>>): Settings {
+  const problems: string[] = [];
+
+  const prefix = (env[Setting.OrganizationPrefix] ?? '').trim();
+  if (prefix === '') {
+    problems.push(`\`${Setting.OrganizationPrefix}\` is required: the organisation prefix of every repository name, e.g. "acme"`);
+  } else if (prefix.length > Limits.organizationPrefixMaxLength || !ORGANIZATION_PREFIX.test(prefix)) {
+    problems.push(
+      `\`${Setting.OrganizationPrefix}\` must be 1 to ${Limits.organizationPrefixMaxLength} lowercase letters, digits and single hyphens, starting with a letter; got: ${show(prefix)}`,
+    );
+  }
+
+  const environmentAccounts = parseJsonMap(env, Setting.EnvironmentAccounts, problems, (name, account) => {
+    if (!ENVIRONMENT_NAME.test(name)) return `\`${Setting.EnvironmentAccounts}\` has an environment name that is not 1 to 64 letters, digits, '.', '_' or '-': ${show(name)}`;
+    if (typeof account !== 'string' || !ACCOUNT_ID.test(account)) return `\`${Setting.EnvironmentAccounts}\` must map each environment to a 12-digit account id; got for ${show(name)}: ${show(account)}`;
+    return undefined;
+  });
+
+  const mandatoryTags = parseJsonMap(env, Setting.MandatoryTags, problems, (key, value) => {
+    const checkedKey = checkTagKey(`${Setting.MandatoryTags} key`, key);
+    if (!checkedKey.ok) return checkedKey.problem;
+    const checkedValue = checkTagValue(`${Setting.MandatoryTags}.${key}`, value);
+    return checkedValue.ok ? undefined : checkedValue.problem;
+  });
+
+  const rotationRaw = env[Setting.KmsKeyRotation];
+  const rotation = rotationRaw === undefined || rotationRaw.trim() === '' ? { ok: true as const, value: SettingDefault.KmsKeyRotation } : checkBoolean(Setting.KmsKeyRotation, rotationRaw);
+  if (!rotation.ok) problems.push(rotation.problem);
+
+  const windowRaw = env[Setting.KmsKeyDeletionWindowDays];
+  const window =
+    windowRaw === undefined || windowRaw.trim() === ''
+      ? { ok: true as const, value: SettingDefault.KmsKeyDeletionWindowDays }
+      : checkWholeNumber(Setting.KmsKeyDeletionWindowDays, windowRaw, Limits.deletionWindowMin, Limits.deletionWindowMax);
+  if (!window.ok) problems.push(window.problem);
+
+  const parameterPrefix = parseParameterPrefix(env[Setting.ParameterPrefix], problems);
+
+  if (problems.length > 0 || !rotation.ok || !window.ok) throw new InvalidSettingsError(problems);
+  return {
+    organizationPrefix: prefix,
+    environmentAccounts,
+    mandatoryTags,
+    keyRotation: rotation.value,
+    deletionWindowDays: window.value,
+    parameterPrefix,
+  };
+}
+
+function parseJsonMap(
+  env: Readonly<Record<string, string | undefined>>,
+  setting: string,
+  problems: string[],
+  checkEntry: (key: string, value: unknown) => string | undefined,
+): Record<string, string> {
+  const raw = env[setting];
+  if (raw === undefined || raw.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    problems.push(`\`${setting}\` must be a JSON object; got: ${show(raw)}`);
+    return {};
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    problems.push(`\`${setting}\` must be a JSON object; got: ${show(raw)}`);
+    return {};
+  }
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    const problem = checkEntry(key, value);
+    if (problem) problems.push(problem);
+    else result[key] = value as string;
+  }
+  return result;
+}
+
+/** `''`, or `/seg/seg` with or without a trailing `/`, normalised to end in `/`. */
+function parseParameterPrefix(raw: string | undefined, problems: string[]): string {
+  const value = (raw ?? '').trim();
+  if (value === '') return SettingDefault.ParameterPrefix;
+  const segments = value.replace(/\/$/, '').split('/').slice(1);
+  const valid =
+    value.startsWith('/') &&
+    value.length <= Limits.parameterPrefixMaxLength &&
+    segments.length > 0 &&
+    segments.length <= 14 &&
+    segments.every((segment) => PARAMETER_PATH_SEGMENT.test(segment)) &&
+    !/^(aws|ssm)/i.test(segments[0] ?? '');
+  if (!valid) {
+    problems.push(
+      `\`${Setting.ParameterPrefix}\` must be empty or a path like "/platform/ecr": segments of letters, digits, '.', '_' or '-', at most 14 levels, not starting with "aws" or "ssm"; got: ${show(value)}`,
+    );
+    return '';
+  }
+  return value.endsWith('/') ? value : `${value}/`;
+}
