@@ -1,0 +1,158 @@
+/**
+ * From a validated spec and the platform's settings to the desired state of every resource.
+ */
+import { CROSS_ACCOUNT_KEY_ACTIONS, CROSS_ACCOUNT_PULL_ACTIONS, OwnershipTag, ParameterSuffix } from '../contract';
+import type { RepositorySpec } from '../props/properties';
+import { keyAliasName, parameterStem, repositoryName } from '../props/rules';
+import type { Settings } from '../props/settings';
+import type { Desired, DesiredParameter, Environment, Owner } from './model';
+
+const URL_SUFFIX: Readonly<Record<string, string>> = {
+  aws: 'amazonaws.com',
+  'aws-cn': 'amazonaws.com.cn',
+  'aws-us-gov': 'amazonaws.com',
+  'aws-iso': 'c2s.ic.gov',
+  'aws-iso-b': 'sc2s.sgov.gov',
+  'aws-iso-e': 'cloud.adc-e.uk',
+  'aws-iso-f': 'csp.hci.ic.gov',
+  'aws-eusc': 'amazonaws.eu',
+};
+
+const STACK_ARN = /^arn:([a-z-]+):cloudformation:([a-z0-9-]+):(\d{12}):stack\/.+$/;
+
+/** The partition, region and account of a stack, from its StackId ARN. */
+export function environmentFromStackId(stackId: string): Environment | undefined {
+  const match = STACK_ARN.exec(stackId);
+  if (!match) return undefined;
+  const [, partition, region, account] = match as unknown as [string, string, string, string];
+  return { partition, region, account, urlSuffix: URL_SUFFIX[partition] ?? 'amazonaws.com' };
+}
+
+/** The names a repository's resources have; also what Delete looks for. */
+export function resourceNames(spec: Pick<RepositorySpec, 'applicationName' | 'baseName'>, settings: Settings) {
+  const name = repositoryName(settings.organizationPrefix, spec.applicationName, spec.baseName);
+  const stem = `${settings.parameterPrefix}${parameterStem(spec.baseName)}`;
+  return {
+    repositoryName: name,
+    aliasName: keyAliasName(name),
+    arnParameter: `${stem}${ParameterSuffix.arn}`,
+    nameParameter: `${stem}${ParameterSuffix.name}`,
+    kmsKeyArnParameter: `${stem}${ParameterSuffix.kmsKeyArn}`,
+  };
+}
+
+export function desiredState(spec: RepositorySpec, settings: Settings, env: Environment, owner: Owner): Desired {
+  const names = resourceNames(spec, settings);
+  const repositoryArn = `arn:${env.partition}:ecr:${env.region}:${env.account}:repository/${names.repositoryName}`;
+  const repositoryUri = `${env.account}.dkr.ecr.${env.region}.${env.urlSuffix}/${names.repositoryName}`;
+  const sharedWith = spec.shareableWithAllEnvs ? environmentAccountsOtherThan(settings, env.account) : [];
+
+  const repositoryTags: Record<string, string> = {
+    ...spec.tags,
+    ...settings.mandatoryTags,
+    [OwnershipTag.StackId]: owner.stackId,
+    [OwnershipTag.LogicalId]: owner.logicalId,
+  };
+  const childTags = { ...repositoryTags, [OwnershipTag.Repository]: names.repositoryName };
+  const parameter = (name: string, value?: string): DesiredParameter => (value === undefined ? { name } : { name, value });
+
+  return {
+    repositoryName: names.repositoryName,
+    repositoryArn,
+    repositoryUri,
+    aliasName: names.aliasName,
+    ...(spec.useKmsKey
+      ? {
+          key: {
+            aliasName: names.aliasName,
+            description: `Encrypts the images of ECR repository ${names.repositoryName} (Org::ECR::Repository)`,
+            policy: keyPolicy(env, sharedWith),
+            rotation: settings.keyRotation,
+            deletionWindowDays: settings.deletionWindowDays,
+          },
+        }
+      : {}),
+    ...(spec.imagesRetained === undefined ? {} : { lifecyclePolicy: lifecyclePolicy(spec.imagesRetained) }),
+    ...(sharedWith.length === 0 ? {} : { repositoryPolicy: repositoryPolicy(env, sharedWith) }),
+    repositoryTags,
+    childTags,
+    parameters: {
+      arn: parameter(names.arnParameter, repositoryArn),
+      name: parameter(names.nameParameter, names.repositoryName),
+      ...(spec.useKmsKey ? { kmsKeyArn: parameter(names.kmsKeyArnParameter) } : {}),
+    },
+  };
+}
+
+/** Environment accounts other than the owner, sorted and unique, so the policy is stable. */
+export function environmentAccountsOtherThan(settings: Settings, owner: string): string[] {
+  return [...new Set(Object.values(settings.environmentAccounts))].filter((account) => account !== owner).sort();
+}
+
+/** One rule: keep the N most recently pushed images, whatever their tags; expire the rest. */
+export function lifecyclePolicy(imagesRetained: number): string {
+  return JSON.stringify({
+    rules: [
+      {
+        rulePriority: 1,
+        description: `Keep the ${imagesRetained} most recently pushed images (Org::ECR::Repository ImagesRetained)`,
+        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: imagesRetained },
+        action: { type: 'expire' },
+      },
+    ],
+  });
+}
+
+const root = (env: Environment, account: string) => `arn:${env.partition}:iam::${account}:root`;
+
+/** Read-only pulls for the environment accounts: exactly the seed's actions, never a push. */
+export function repositoryPolicy(env: Environment, accounts: readonly string[]): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'OrgEcrEnvironmentAccountsPull',
+        Effect: 'Allow',
+        Principal: { AWS: accounts.map((account) => root(env, account)) },
+        Action: [...CROSS_ACCOUNT_PULL_ACTIONS],
+      },
+    ],
+  });
+}
+
+/**
+ * The owning account administers the key (IAM decides who in it); any principal of that
+ * account may use it through ECR only (the shape of AWS's own `aws/ecr` key policy); when
+ * shared, the environment accounts may decrypt and describe, nothing else.
+ */
+export function keyPolicy(env: Environment, sharedWith: readonly string[]): string {
+  const statements: object[] = [
+    {
+      Sid: 'OwnerAccountAdministersKey',
+      Effect: 'Allow',
+      Principal: { AWS: root(env, env.account) },
+      Action: 'kms:*',
+      Resource: '*',
+    },
+    {
+      Sid: 'EcrUsesKeyForOwnerAccount',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey', 'kms:CreateGrant'],
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'kms:CallerAccount': env.account, 'kms:ViaService': `ecr.${env.region}.${env.urlSuffix}` },
+      },
+    },
+  ];
+  if (sharedWith.length > 0) {
+    statements.push({
+      Sid: 'EnvironmentAccountsDecrypt',
+      Effect: 'Allow',
+      Principal: { AWS: sharedWith.map((account) => root(env, account)) },
+      Action: [...CROSS_ACCOUNT_KEY_ACTIONS],
+      Resource: '*',
+    });
+  }
+  return JSON.stringify({ Version: '2012-10-17', Id: 'org-ecr-repository-key', Statement: statements });
+}

@@ -1,0 +1,222 @@
+/**
+ * Desired state + actual state -> the ordered actions that close the gap. Deterministic and
+ * pure: "nothing to do" is an empty plan; "not ours" is an explicit decision, never a skip.
+ */
+import { ConflictError, UnsupportedUpdateError } from '../errors';
+import { Property } from '../contract';
+import type { Action, Actual, Desired, ObservedKey, ObservedParameter, Owner, Plan } from './model';
+import { belongsToRepository, isOwnedBy, samePolicy, tagChanges } from './ownership';
+
+/**
+ * Create on the fast path: nothing is read first. The repository is created with its
+ * ownership tags in one call, so it is the lock that proves the name is ours before any
+ * policy or parameter is written. A conflict is found by the create call itself, and the
+ * caller then observes and either converges (ours: a retried delivery) or fails.
+ *
+ * Round trips: key -> repository (+ alias, key parameter) -> policies and parameters.
+ */
+export function planCreate(desired: Desired): Plan {
+  const steps: Action[][] = [];
+  if (desired.key) {
+    steps.push([
+      { kind: 'kms.createKey', description: desired.key.description, policy: desired.key.policy, tags: desired.childTags },
+    ]);
+  }
+  const second: Action[] = [
+    {
+      kind: 'ecr.createRepository',
+      repositoryName: desired.repositoryName,
+      ...(desired.key ? { key: { created: true } as const } : {}),
+      tags: desired.repositoryTags,
+    },
+  ];
+  if (desired.key) {
+    second.push({ kind: 'kms.createAlias', aliasName: desired.key.aliasName, key: { created: true } });
+    // New keys start with rotation off; turning it on does not hold up the repository.
+    if (desired.key.rotation) second.push({ kind: 'kms.enableKeyRotation', key: { created: true } });
+    if (desired.parameters.kmsKeyArn) {
+      second.push({ kind: 'ssm.putParameter', name: desired.parameters.kmsKeyArn.name, value: { createdKeyArn: true }, tags: desired.childTags });
+    }
+  }
+  steps.push(second);
+  const third: Action[] = [];
+  if (desired.lifecyclePolicy) third.push({ kind: 'ecr.putLifecyclePolicy', repositoryName: desired.repositoryName, policy: desired.lifecyclePolicy });
+  if (desired.repositoryPolicy) third.push({ kind: 'ecr.setRepositoryPolicy', repositoryName: desired.repositoryName, policy: desired.repositoryPolicy });
+  for (const parameter of [desired.parameters.arn, desired.parameters.name]) {
+    third.push({ kind: 'ssm.putParameter', name: parameter.name, value: { text: parameter.value ?? '' }, tags: desired.childTags });
+  }
+  steps.push(third);
+  return steps;
+}
+
+/** Why `UseKmsKey` cannot flip in place, and how to get there instead. */
+export function unsupportedKeyChangeMessage(repositoryName: string, wantsKey: boolean): string {
+  return (
+    `${Property.UseKmsKey} cannot change while the repository name stays ${repositoryName}: ECR fixes encryption when a repository is created, ` +
+    `and replacing it under the same name would delete its images. To move to ${wantsKey ? 'a customer-managed key' : 'AES256'}, ` +
+    `change ${Property.RepositoryBaseName} (or ${Property.ApplicationName}) in the same update: CloudFormation then creates the new repository and deletes the old one. Nothing was changed.`
+  );
+}
+
+/**
+ * Makes what exists look like what is desired: Update, adoption after a retried Create, and
+ * drift repair. Everything is re-asserted; the actual state decides what needs a call.
+ *
+ * @throws ConflictError when the repository or a parameter exists and is not ours.
+ * @throws UnsupportedUpdateError when the repository's encryption differs from the desired one.
+ */
+export function planConverge(desired: Desired, actual: Actual, owner: Owner): Plan {
+  const repository = actual.repository;
+  if (repository && !isOwnedBy(repository.tags, owner)) {
+    throw new ConflictError(
+      `Repository ${repository.name} already exists and is not managed by this resource (stack ${owner.stackId}, logical id ${owner.logicalId}); ` +
+        `the provider never takes over a repository it did not create. Choose another ${Property.RepositoryBaseName} or ${Property.ApplicationName}, or remove the existing repository.`,
+    );
+  }
+  const parameterConflicts = desiredParameters(desired)
+    .map((parameter) => actual.parameters[parameter.name])
+    .filter((found): found is ObservedParameter => found !== undefined && !isOwnedBy(found.tags, owner));
+  if (parameterConflicts.length > 0) {
+    throw new ConflictError(
+      `SSM parameter ${parameterConflicts.map((parameter) => parameter.name).join(', ')} already exists and is not managed by this resource; ` +
+        `another repository with the same ${Property.RepositoryBaseName} owns it. Choose another ${Property.RepositoryBaseName}, or ask the platform team for a parameter prefix.`,
+    );
+  }
+  if (!repository) return planRecreate(desired, actual, owner);
+
+  const wantsKey = desired.key !== undefined;
+  const hasKey = repository.encryptionType !== 'AES256';
+  if (wantsKey !== hasKey) {
+    throw new UnsupportedUpdateError(unsupportedKeyChangeMessage(repository.name, wantsKey));  }
+
+  const first: Action[] = [];
+  const second: Action[] = [];
+  const name = desired.repositoryName;
+  if (!repository.scanOnPush) first.push({ kind: 'ecr.putImageScanningConfiguration', repositoryName: name });
+  if (desired.lifecyclePolicy === undefined) {
+    if (repository.lifecyclePolicy !== null) first.push({ kind: 'ecr.deleteLifecyclePolicy', repositoryName: name });
+  } else if (!samePolicy(repository.lifecyclePolicy, desired.lifecyclePolicy)) {
+    first.push({ kind: 'ecr.putLifecyclePolicy', repositoryName: name, policy: desired.lifecyclePolicy });
+  }
+  if (desired.repositoryPolicy === undefined) {
+    if (repository.repositoryPolicy !== null) first.push({ kind: 'ecr.deleteRepositoryPolicy', repositoryName: name });
+  } else if (!samePolicy(repository.repositoryPolicy, desired.repositoryPolicy)) {
+    first.push({ kind: 'ecr.setRepositoryPolicy', repositoryName: name, policy: desired.repositoryPolicy });
+  }
+  const repositoryTags = tagChanges(repository.tags, desired.repositoryTags);
+  if (Object.keys(repositoryTags.set).length > 0) first.push({ kind: 'ecr.tagResource', repositoryArn: repository.arn, tags: repositoryTags.set });
+  if (repositoryTags.remove.length > 0) first.push({ kind: 'ecr.untagResource', repositoryArn: repository.arn, tagKeys: repositoryTags.remove });
+
+  let keyArn: string | undefined;
+  if (desired.key && repository.kmsKeyArn) {
+    keyArn = repository.kmsKeyArn;
+    const key = ownKeyOf(actual, keyArn);
+    const aliasKey = actual.aliasKey;
+    if (!aliasKey) {
+      first.push({ kind: 'kms.createAlias', aliasName: desired.key.aliasName, key: { arn: keyArn } });
+    } else if (aliasKey.arn !== keyArn && belongsToRepository(aliasKey.tags, owner, name)) {
+      // The alias names a key of ours the repository does not use (left by an interrupted
+      // Create): point the alias at the repository's key and retire the stray one.
+      first.push({ kind: 'kms.updateAlias', aliasName: desired.key.aliasName, keyArn });
+      if (aliasKey.state !== 'PendingDeletion') second.push({ kind: 'kms.scheduleKeyDeletion', keyArn: aliasKey.arn, pendingWindowInDays: desired.key.deletionWindowDays });
+    }
+    if (key?.state === 'PendingDeletion') {
+      // Someone scheduled our key for deletion by hand: the repository would lose its images.
+      first.push({ kind: 'kms.cancelKeyDeletion', keyArn });
+      second.push({ kind: 'kms.enableKey', keyArn });
+    } else if (key?.state === 'Disabled') {
+      first.push({ kind: 'kms.enableKey', keyArn });
+    }
+    if (key?.policy === undefined || !samePolicy(key.policy, desired.key.policy)) {
+      first.push({ kind: 'kms.putKeyPolicy', keyArn, policy: desired.key.policy });
+    }
+    if (key?.rotation !== desired.key.rotation) {
+      first.push({ kind: desired.key.rotation ? 'kms.enableKeyRotation' : 'kms.disableKeyRotation', key: { arn: keyArn } });
+    }
+    const keyTags = tagChanges(key?.tags, desired.childTags, repositoryTags.remove);
+    if (Object.keys(keyTags.set).length > 0) first.push({ kind: 'kms.tagResource', keyArn, tags: keyTags.set });
+    if (keyTags.remove.length > 0) first.push({ kind: 'kms.untagResource', keyArn, tagKeys: keyTags.remove });
+  }
+
+  for (const parameter of desiredParameters(desired)) {
+    const value = parameter.value ?? keyArn;
+    if (value === undefined) continue;
+    first.push(...convergeParameter(parameter.name, value, actual.parameters[parameter.name], desired.childTags));
+  }
+  return [first, second].filter((step) => step.length > 0);
+}
+
+/**
+ * The repository does not exist while the resource does (deleted by hand, or a Create being
+ * retried): create it again. A customer key that the alias still names, and that is ours, is
+ * reused, brought back from a scheduled deletion if needed, rather than a second key made.
+ */
+function planRecreate(desired: Desired, actual: Actual, owner: Owner): Plan {
+  const aliasKey = actual.aliasKey;
+  if (!desired.key || !aliasKey) return withExistingParameters(planCreate(desired), actual, desired);
+  if (!aliasKey.tags || !isOwnedBy(aliasKey.tags, owner)) {
+    throw new ConflictError(
+      `KMS alias ${desired.key.aliasName} already exists and names a key not managed by this resource; the provider never takes over a key it did not create. ` +
+        `Choose another ${Property.RepositoryBaseName} or ${Property.ApplicationName}, or remove the alias.`,
+    );
+  }
+  const keyArn = aliasKey.arn;
+  const steps: Action[][] = [];
+  if (aliasKey.state === 'PendingDeletion') steps.push([{ kind: 'kms.cancelKeyDeletion', keyArn }], [{ kind: 'kms.enableKey', keyArn }]);
+  else if (aliasKey.state === 'Disabled') steps.push([{ kind: 'kms.enableKey', keyArn }]);
+  const keyPolicyAndRotation: Action[] = [];
+  if (aliasKey.policy === undefined || !samePolicy(aliasKey.policy, desired.key.policy)) keyPolicyAndRotation.push({ kind: 'kms.putKeyPolicy', keyArn, policy: desired.key.policy });
+  if (aliasKey.rotation !== desired.key.rotation) keyPolicyAndRotation.push({ kind: desired.key.rotation ? 'kms.enableKeyRotation' : 'kms.disableKeyRotation', key: { arn: keyArn } });
+  const keyTags = tagChanges(aliasKey.tags, desired.childTags);
+  if (Object.keys(keyTags.set).length > 0) keyPolicyAndRotation.push({ kind: 'kms.tagResource', keyArn, tags: keyTags.set });
+  if (keyTags.remove.length > 0) keyPolicyAndRotation.push({ kind: 'kms.untagResource', keyArn, tagKeys: keyTags.remove });
+  steps.push([{ kind: 'ecr.createRepository', repositoryName: desired.repositoryName, key: { arn: keyArn }, tags: desired.repositoryTags }, ...keyPolicyAndRotation]);
+  const last: Action[] = [];
+  if (desired.lifecyclePolicy) last.push({ kind: 'ecr.putLifecyclePolicy', repositoryName: desired.repositoryName, policy: desired.lifecyclePolicy });
+  if (desired.repositoryPolicy) last.push({ kind: 'ecr.setRepositoryPolicy', repositoryName: desired.repositoryName, policy: desired.repositoryPolicy });
+  for (const parameter of desiredParameters(desired)) {
+    last.push(...convergeParameter(parameter.name, parameter.value ?? keyArn, actual.parameters[parameter.name], desired.childTags));
+  }
+  steps.push(last);
+  return steps.filter((step) => step.length > 0);
+}
+
+/** A fresh create plan whose parameter writes respect parameters that already exist (ours). */
+function withExistingParameters(plan: Plan, actual: Actual, desired: Desired): Plan {
+  return plan.map((step) =>
+    step.flatMap((action): Action[] => {
+      if (action.kind !== 'ssm.putParameter') return [action];
+      const existing = actual.parameters[action.name];
+      if (!existing) return [action];
+      if ('createdKeyArn' in action.value) return [{ kind: 'ssm.putParameter', name: action.name, value: action.value }, ...tagsFor(action.name, existing, desired.childTags)];
+      return convergeParameter(action.name, action.value.text, existing, desired.childTags);
+    }),
+  );
+}
+
+function convergeParameter(name: string, value: string, existing: ObservedParameter | undefined, tags: Readonly<Record<string, string>>): Action[] {
+  if (!existing) return [{ kind: 'ssm.putParameter', name, value: { text: value }, tags }];
+  const actions: Action[] = [];
+  if (existing.value !== value) actions.push({ kind: 'ssm.putParameter', name, value: { text: value } });
+  actions.push(...tagsFor(name, existing, tags));
+  return actions;
+}
+
+function tagsFor(name: string, existing: ObservedParameter, tags: Readonly<Record<string, string>>): Action[] {
+  const changes = tagChanges(existing.tags, tags);
+  const actions: Action[] = [];
+  if (Object.keys(changes.set).length > 0) actions.push({ kind: 'ssm.addTagsToResource', name, tags: changes.set });
+  if (changes.remove.length > 0) actions.push({ kind: 'ssm.removeTagsFromResource', name, tagKeys: changes.remove });
+  return actions;
+}
+
+function desiredParameters(desired: Desired) {
+  return [desired.parameters.arn, desired.parameters.name, ...(desired.parameters.kmsKeyArn ? [desired.parameters.kmsKeyArn] : [])];
+}
+
+/** The observation of the repository's key, whichever way it was found. */
+function ownKeyOf(actual: Actual, keyArn: string): ObservedKey | undefined {
+  if (actual.aliasKey?.arn === keyArn) return actual.aliasKey;
+  if (actual.repositoryKey?.arn === keyArn) return actual.repositoryKey;
+  return undefined;
+}

@@ -1,0 +1,231 @@
+/**
+ * The Org::ECR::Repository business handler: parse -> observe -> plan -> execute, for each
+ * request type. Knows the core and the two I/O seams (observer, runner); not the SDK.
+ */
+import type { ExecutionContext, ResourceHandler, ResourceOutcome, ResourceRequest } from '../cfn/types';
+import { Attribute, CREATE_FAILED_MARKER } from '../contract';
+import { planDelete } from '../core/delete';
+import { desiredState, environmentFromStackId, resourceNames } from '../core/desired';
+import { targetOf } from '../core/describe';
+import type { Action, Actual, Desired, Environment, Owner } from '../core/model';
+import { planConverge, planCreate, unsupportedKeyChangeMessage } from '../core/plan';
+import { InvalidPropertiesError, UnsupportedUpdateError, awsErrorCode } from '../errors';
+import { parseProperties, type RepositorySpec } from '../props/properties';
+import { keyAliasName, REPOSITORY_NAME_PATTERN } from '../props/rules';
+import { parseSettings, type Settings } from '../props/settings';
+import { type ActionRunner, compensationPlan, execute, Journal, type RunState } from './execute';
+
+/** What to read before planning. */
+export interface ObservationQuery {
+  readonly repositoryName: string;
+  readonly repositoryArn: string;
+  readonly aliasName: string;
+  readonly parameterNames: readonly string[];
+  /** Read the alias's key too. Off for repositories without a customer key: spares loading KMS. */
+  readonly includeKey: boolean;
+}
+
+/** The one seam to AWS for reads. */
+export interface Observer {
+  observe(query: ObservationQuery, signal: AbortSignal): Promise<Actual>;
+}
+
+export interface ProviderLogger {
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+export interface ProviderDeps {
+  readonly observer: Observer;
+  readonly runner: ActionRunner;
+  readonly logger: ProviderLogger;
+  /** Where the settings are read from on every request: the Lambda's environment. */
+  readonly settings: () => Readonly<Record<string, string | undefined>>;
+  /** Time compensation may take after the request's own signal was aborted. @default 10000 */
+  readonly compensationTimeoutMs?: number;
+}
+
+/** Errors that mean "the name is taken": resolved by looking at who holds it. */
+const ALREADY_EXISTS = new Set(['RepositoryAlreadyExistsException', 'AlreadyExistsException', 'ParameterAlreadyExists']);
+
+export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
+  const { logger } = deps;
+
+  const onAction = (action: Action, outcome: 'ok' | 'failed', error?: unknown) => {
+    const entry = { action: action.kind, target: targetOf(action), outcome, ...(error ? { error: awsErrorCode(error) ?? String(error) } : {}) };
+    if (outcome === 'ok') logger.info('AWS call', entry);
+    else logger.warn('AWS call failed', entry);
+  };
+
+  const run = (plan: readonly (readonly Action[])[], signal: AbortSignal, journal: Journal, state?: RunState) =>
+    execute(plan, deps.runner, signal, journal, state, onAction);
+
+  /** Removes what this request created, except `keep`; true when everything went. */
+  async function compensate(journal: Journal, settings: Settings, keep?: Parameters<typeof compensationPlan>[2]): Promise<boolean> {
+    const plan = compensationPlan(journal.created, settings.deletionWindowDays, keep);
+    if (plan.length === 0) return true;
+    logger.warn('Removing what this request created', { created: journal.created });
+    try {
+      await run(plan, AbortSignal.timeout(deps.compensationTimeoutMs ?? 10_000), new Journal());
+      return true;
+    } catch (error) {
+      logger.error('Could not remove everything this request created; it stays tagged for the Delete that follows', { error: String(error) });
+      return false;
+    }
+  }
+
+  /**
+   * Creates the repository under `desired`'s name, or adopts it when it is already ours (a
+   * retried delivery). On failure, removes what this request created and reports the name
+   * only when something of ours may remain, so the Delete that follows can clean it up.
+   */
+  async function createOrAdopt(desired: Desired, settings: Settings, owner: Owner, signal: AbortSignal): Promise<ResourceOutcome> {
+    const journal = new Journal();
+    let adopted = false;
+    try {
+      let state: RunState;
+      try {
+        state = await run(planCreate(desired), signal, journal);
+      } catch (error) {
+        if (!ALREADY_EXISTS.has(awsErrorCode(error) ?? '') || signal.aborted) throw error;
+        logger.info('Something with this name exists: checking whether it is ours (a retried delivery)', { error: awsErrorCode(error) });
+        // The repository's own key is the one to keep: a key made by this attempt for a
+        // repository that already existed is not used by anything.
+        const repositoryCreatedNow = journal.has('repository', desired.repositoryName);
+        if (!repositoryCreatedNow) {
+          await compensate(journal, settings, (entry) => entry.type === 'parameter');
+          journal.created.splice(0, journal.created.length, ...journal.created.filter((entry) => entry.type === 'parameter'));
+        }
+        const actual = await deps.observer.observe(queryFor(desired), signal);
+        adopted = actual.repository !== undefined && !repositoryCreatedNow;
+        const converged = await run(planConverge(desired, actual, owner), signal, journal);
+        state = { createdKeyArn: actual.repository?.kmsKeyArn ?? converged.createdKeyArn ?? actual.aliasKey?.arn };
+      }
+      return outcome(desired, state.createdKeyArn);
+    } catch (error) {
+      const clean = (await compensate(journal, settings)) && !adopted;
+      throw withPhysicalId(error, clean ? CREATE_FAILED_MARKER : desired.repositoryName);
+    }
+  }
+
+  async function converge(desired: Desired, owner: Owner, signal: AbortSignal): Promise<ResourceOutcome> {
+    const actual = await deps.observer.observe(queryFor(desired), signal);
+    const state = await run(planConverge(desired, actual, owner), signal, new Journal());
+    return outcome(desired, state.createdKeyArn ?? actual.repository?.kmsKeyArn ?? actual.aliasKey?.arn);
+  }
+
+  async function remove(request: ResourceRequest, settings: Settings, owner: Owner, signal: AbortSignal): Promise<ResourceOutcome> {
+    const physicalId = request.physicalResourceId ?? '';
+    const done = { physicalResourceId: physicalId };
+    if (!REPOSITORY_NAME_PATTERN.test(physicalId) || !physicalId.startsWith(`${settings.organizationPrefix}-`)) {
+      logger.info('The physical id names no repository of ours: nothing to delete', { physicalResourceId: physicalId });
+      return done;
+    }
+    const env = environmentOf(request);
+    // Parameter names come from the properties; the repository name is the physical id.
+    let names: ReturnType<typeof resourceNames> | undefined;
+    let spec: RepositorySpec | undefined;
+    try {
+      spec = parseProperties(request.properties, settings.mandatoryTags);
+      names = resourceNames(spec, settings);
+    } catch (error) {
+      logger.warn('Properties of the deleted resource do not parse: deleting the repository and key only', { error: String(error) });
+    }
+    // The alias follows the repository name, which is the physical id.
+    const aliasName = keyAliasName(physicalId);
+    const actual = await deps.observer.observe(
+      {
+        repositoryName: physicalId,
+        repositoryArn: `arn:${env.partition}:ecr:${env.region}:${env.account}:repository/${physicalId}`,
+        aliasName,
+        parameterNames: names ? [names.arnParameter, names.nameParameter, names.kmsKeyArnParameter] : [],
+        includeKey: spec?.useKmsKey ?? true,
+      },
+      signal,
+    );
+    const decision = planDelete(physicalId, aliasName, actual, owner, settings.deletionWindowDays);
+    if (decision.skipped) logger.info(`Delete: ${decision.skipped}`);
+    await run(decision.plan, signal, new Journal());
+    return done;
+  }
+
+  return async (request: ResourceRequest, context: ExecutionContext): Promise<ResourceOutcome> => {
+    const settings = parseSettings(deps.settings());
+    const owner: Owner = { stackId: request.stackId, logicalId: request.logicalResourceId };
+    const { signal } = context;
+
+    if (request.requestType === 'Delete') return remove(request, settings, owner, signal);
+
+    const spec = parseProperties(request.properties, settings.mandatoryTags);
+    const desired = desiredState(spec, settings, environmentOf(request), owner);
+
+    if (request.requestType === 'Create') {
+      context.claimPhysicalId(desired.repositoryName);
+      return createOrAdopt(desired, settings, owner, signal);
+    }
+
+    // Update
+    if (desired.repositoryName !== request.physicalResourceId) {
+      logger.info('Update replaces the repository: creating the new one; CloudFormation deletes the old one afterwards', {
+        from: request.physicalResourceId,
+        to: desired.repositoryName,
+      });
+      return createOrAdopt(desired, settings, owner, signal);
+    }
+    const previous = parseOld(request.oldProperties, settings);
+    if (previous && previous.useKmsKey !== spec.useKmsKey) {
+      // Checked before any AWS call: the answer does not depend on what exists.
+      throw new UnsupportedUpdateError(unsupportedKeyChangeMessage(desired.repositoryName, spec.useKmsKey));
+    }
+    return converge(desired, owner, signal);
+  };
+
+  function parseOld(old: Record<string, unknown> | undefined, settings: Settings): RepositorySpec | undefined {
+    try {
+      return old ? parseProperties(old, settings.mandatoryTags) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function environmentOf(request: ResourceRequest): Environment {
+  const env = environmentFromStackId(request.stackId);
+  if (!env) throw new InvalidPropertiesError([`StackId is not a CloudFormation stack ARN: ${request.stackId}`]);
+  return env;
+}
+
+function queryFor(desired: Desired): ObservationQuery {
+  return {
+    repositoryName: desired.repositoryName,
+    repositoryArn: desired.repositoryArn,
+    aliasName: desired.aliasName,
+    parameterNames: [desired.parameters.arn.name, desired.parameters.name.name, ...(desired.parameters.kmsKeyArn ? [desired.parameters.kmsKeyArn.name] : [])],
+    includeKey: desired.key !== undefined,
+  };
+}
+
+function outcome(desired: Desired, keyArn: string | undefined): ResourceOutcome {
+  return {
+    physicalResourceId: desired.repositoryName,
+    data: {
+      [Attribute.RepositoryName]: desired.repositoryName,
+      [Attribute.RepositoryArn]: desired.repositoryArn,
+      [Attribute.RepositoryUri]: desired.repositoryUri,
+      [Attribute.KmsKeyArn]: desired.key ? (keyArn ?? '') : '',
+      [Attribute.ArnParameterName]: desired.parameters.arn.name,
+      [Attribute.NameParameterName]: desired.parameters.name.name,
+      [Attribute.KmsKeyArnParameterName]: desired.parameters.kmsKeyArn?.name ?? '',
+    },
+  };
+}
+
+function withPhysicalId(error: unknown, physicalResourceId: string): unknown {
+  if (error !== null && typeof error === 'object') {
+    Object.defineProperty(error, 'physicalResourceId', { value: physicalResourceId, enumerable: false, configurable: true });
+    return error;
+  }
+  return Object.assign(new Error(String(error)), { physicalResourceId });
+}
+
