@@ -83,6 +83,7 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
   async function createOrAdopt(desired: Desired, settings: Settings, owner: Owner, signal: AbortSignal): Promise<ResourceOutcome> {
     const journal = new Journal();
     let adopted = false;
+    let leftovers = false;
     try {
       let state: RunState;
       try {
@@ -94,17 +95,20 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
         // repository that already existed is not used by anything.
         const repositoryCreatedNow = journal.has('repository', desired.repositoryName);
         if (!repositoryCreatedNow) {
-          await compensate(journal, settings, (entry) => entry.type === 'parameter');
+          // Whatever failed to go stays tagged: then only the Delete that follows can remove it.
+          if (!(await compensate(journal, settings, (entry) => entry.type === 'parameter'))) leftovers = true;
           journal.created.splice(0, journal.created.length, ...journal.created.filter((entry) => entry.type === 'parameter'));
         }
         const actual = await deps.observer.observe(queryFor(desired), signal);
+        const plan = planConverge(desired, actual, owner);
+        // Past planConverge, an existing repository is ours: a retried delivery, adopted.
         adopted = actual.repository !== undefined && !repositoryCreatedNow;
-        const converged = await run(planConverge(desired, actual, owner), signal, journal);
+        const converged = await run(plan, signal, journal);
         state = { createdKeyArn: actual.repository?.kmsKeyArn ?? converged.createdKeyArn ?? actual.aliasKey?.arn };
       }
       return outcome(desired, state.createdKeyArn);
     } catch (error) {
-      const clean = (await compensate(journal, settings)) && !adopted;
+      const clean = (await compensate(journal, settings)) && !adopted && !leftovers;
       throw withPhysicalId(error, clean ? CREATE_FAILED_MARKER : desired.repositoryName);
     }
   }
