@@ -1,5 +1,5 @@
 /**
- * ts-jest transpiles only (isolatedModules): type-checking is its own step
+ * ts-jest transpiles only (tsconfig's isolatedModules): type-checking is its own step
  * (`npm run typecheck`), which keeps the suite several times faster.
  * @type {import('jest').Config}
  */
@@ -7,7 +7,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.json' }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   setupFiles: ['<rootDir>/test/setup-env.js'],
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
   cacheDirectory: '<rootDir>/.jest-cache',
