@@ -56,7 +56,9 @@ export interface ExecutionContext {
   /**
    * On a Create, names the physical id to report if the request then fails or runs out of
    * time: call it before the first write, so the Delete that follows a failure can find and
-   * remove what was created. Until called, a failed Create answers the marker id.
+   * remove what was created. A thrown error that carries its own `physicalResourceId`
+   * (FailureWithPhysicalId) overrides the claim; with neither, a failed Create answers the
+   * marker id.
    */
   claimPhysicalId(id: string): void;
 }
