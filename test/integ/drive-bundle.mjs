@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+/**
+ * Runs the BUILT provider bundle (handler/dist/index.mjs) on the events given as a JSON array
+ * on stdin, one after another in this fresh process, as the Lambda runtime would. Each event
+ * carries its own ResponseURL (the test's loopback server). Lambda context is simulated with
+ * the budget given in REMAINING_MS.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const bundle = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'handler', 'dist', 'index.mjs');
+const events = JSON.parse(readFileSync(0, 'utf8'));
+const { handler } = await import(pathToFileURL(bundle).href);
+const budget = Number(process.env.REMAINING_MS ?? 60_000);
+for (const event of events) {
+  const started = Date.now();
+  await handler(event, {
+    getRemainingTimeInMillis: () => budget - (Date.now() - started),
+    awsRequestId: `integ-${started}`,
+    logStreamName: 'integ/stream',
+    logGroupName: '/aws/lambda/integ',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:integ',
+  });
+}
