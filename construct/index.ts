@@ -1,0 +1,8 @@
+/**
+ * Org::ECR::Repository for the AWS CDK: the provider the platform team deploys once per
+ * account and Region, the repository application teams request, and the seed's builder.
+ */
+export { OrgEcrRepositoryProvider, type OrgEcrRepositoryProviderProps } from './provider';
+export { OrgEcrRepository, type OrgEcrRepositoryProps } from './repository';
+export { EcrBuilder } from './builder';
+export { ApplicationHelper, type ApplicationHelperProps, type EnvironmentConfiguration } from './application-helper';

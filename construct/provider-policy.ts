@@ -1,0 +1,180 @@
+/**
+ * The provider role's permissions: one statement per need, each with the reason it exists.
+ * Scoping, from narrowest available to widest:
+ * - ECR: repositories named `{prefix}-*` (the only names the provider can produce).
+ * - KMS keys: only keys carrying the provider's ownership tag `org-ecr:stack-id` whose value
+ *   is a CloudFormation stack of this account and Region (ABAC); ECR's grants additionally
+ *   only through ECR in this Region and only for AWS resources.
+ * - KMS aliases: `alias/{prefix}-*`; keys found through such an alias are only read.
+ * - SSM: parameters `ECR_*` under the configured path prefix.
+ * The one `*` resource is `kms:CreateKey`, which has no resource to name before the key
+ * exists; it is allowed only when the request tags the new key as ours.
+ */
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
+import { OwnershipTag } from '../handler/src/contract';
+
+/** A statement and the reason it exists (also the reason given to cdk-nag for its wildcard). */
+export interface ProviderStatement {
+  readonly statement: iam.PolicyStatement;
+  readonly why: string;
+}
+
+export interface ProviderPolicyInput {
+  /** The organisation prefix; may be a token. */
+  readonly organizationPrefix: string;
+  /** `''` or an SSM path such as `/platform/ecr`; may be a token. */
+  readonly parameterPrefix: string;
+  /** The provider's own log group. */
+  readonly logGroupArn: string;
+}
+
+/** ECR calls the provider makes, all on one repository at a time. */
+export const ECR_ACTIONS = [
+  'ecr:CreateRepository',
+  'ecr:DescribeRepositories',
+  // `force: true` empties the repository: ECR deletes the images itself, so no ecr:BatchDeleteImage.
+  'ecr:DeleteRepository',
+  'ecr:TagResource',
+  'ecr:UntagResource',
+  'ecr:ListTagsForResource',
+  'ecr:PutLifecyclePolicy',
+  'ecr:GetLifecyclePolicy',
+  'ecr:DeleteLifecyclePolicy',
+  'ecr:SetRepositoryPolicy',
+  'ecr:GetRepositoryPolicy',
+  'ecr:DeleteRepositoryPolicy',
+  'ecr:PutImageScanningConfiguration',
+] as const;
+
+/** KMS calls on keys the provider created (identified by its ownership tag). */
+export const KMS_OWNED_KEY_ACTIONS = [
+  'kms:DescribeKey',
+  'kms:PutKeyPolicy',
+  'kms:GetKeyPolicy',
+  'kms:EnableKeyRotation',
+  'kms:DisableKeyRotation',
+  'kms:GetKeyRotationStatus',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ListResourceTags',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:EnableKey',
+  // Alias calls are authorised on the alias and on the key it points to: this is the key side.
+  'kms:CreateAlias',
+  'kms:UpdateAlias',
+  'kms:DeleteAlias',
+] as const;
+
+export const KMS_ALIAS_ACTIONS = ['kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias'] as const;
+
+export const SSM_ACTIONS = [
+  'ssm:PutParameter',
+  'ssm:GetParameters',
+  'ssm:DeleteParameter',
+  'ssm:DeleteParameters',
+  'ssm:AddTagsToResource',
+  'ssm:RemoveTagsFromResource',
+  'ssm:ListTagsForResource',
+] as const;
+
+export const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'] as const;
+
+/** The statements of the provider's policy, in the order they appear in the template. */
+export function providerStatements(scope: IConstruct, input: ProviderPolicyInput): ProviderStatement[] {
+  const stack = Stack.of(scope);
+  const prefix = input.organizationPrefix;
+  const keys = stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
+  const ownStacks = stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: '*' });
+  const ownedKey = { StringLike: { [`aws:ResourceTag/${OwnershipTag.StackId}`]: ownStacks } };
+  const taggedAsOurs = { StringLike: { [`aws:RequestTag/${OwnershipTag.StackId}`]: ownStacks } };
+  const viaEcr = { StringEquals: { 'kms:ViaService': `ecr.${stack.region}.amazonaws.com` } };
+
+  const statement = (sid: string, why: string, props: Omit<iam.PolicyStatementProps, 'sid' | 'effect'>): ProviderStatement => ({
+    statement: new iam.PolicyStatement({ sid, effect: iam.Effect.ALLOW, ...props }),
+    why,
+  });
+
+  return [
+    statement(
+      'EcrManageOrganisationRepositories',
+      'The provider creates, configures, tags and deletes only repositories named {prefix}-{application}-{base}; the name pattern is the narrowest resource IAM can express before the repository exists.',
+      {
+        actions: [...ECR_ACTIONS],
+        resources: [stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: `${prefix}-*` })],
+      },
+    ),
+    statement(
+      'KmsCreateOwnedKeys',
+      'kms:CreateKey has no resource before the key exists, so IAM only accepts "*"; the request must tag the new key with the provider ownership tag naming a CloudFormation stack of this account and Region.',
+      { actions: ['kms:CreateKey'], resources: ['*'], conditions: taggedAsOurs },
+    ),
+    statement(
+      'KmsTagKeysAtCreation',
+      'CreateKey with Tags also authorises kms:TagResource, on a key that has no tags yet; KMS requires this permission to cover every key of the account and Region, so it is limited to requests that set the provider ownership tag.',
+      { actions: ['kms:TagResource'], resources: [keys], conditions: taggedAsOurs },
+    ),
+    statement(
+      'KmsManageOwnedKeys',
+      'The provider manages the lifecycle (policy, rotation, tags, alias target, scheduled deletion) only of keys it created, which carry its ownership tag naming a stack of this account and Region (ABAC); key ids are unknown before creation.',
+      { actions: [...KMS_OWNED_KEY_ACTIONS], resources: [keys], conditions: ownedKey },
+    ),
+    statement(
+      'KmsManageOrganisationAliases',
+      'Each customer key gets the alias alias/{repository name}; alias calls are also authorised on the alias, limited here to the organisation prefix.',
+      { actions: [...KMS_ALIAS_ACTIONS], resources: [stack.formatArn({ service: 'kms', resource: 'alias', resourceName: `${prefix}-*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })] },
+    ),
+    statement(
+      'KmsDescribeKeysByOrganisationAlias',
+      'Before creating a key the provider looks its alias up (DescribeKey with alias/{prefix}-...) to adopt its own key after a retried request or to report a conflict; the key behind the alias is unknown, so the request alias is the scope.',
+      { actions: ['kms:DescribeKey'], resources: [keys], conditions: { StringLike: { 'kms:RequestAlias': `alias/${prefix}-*` } } },
+    ),
+    statement(
+      'KmsReadKeysBehindOrganisationAliases',
+      'To tell its own key from a conflicting one, the provider reads the tags of the key an alias/{prefix}-... points to, which may not carry its ownership tag yet; read-only, and only for keys that carry an organisation alias.',
+      {
+        actions: ['kms:DescribeKey', 'kms:ListResourceTags'],
+        resources: [keys],
+        conditions: { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': `alias/${prefix}-*` } },
+      },
+    ),
+    statement(
+      'KmsEcrCreateGrantOnOwnedKeys',
+      'ECR encrypts a repository with the customer key by creating grants with the caller\'s permissions; allowed only through ECR in this Region, only for AWS resources, and only on keys the provider created.',
+      {
+        actions: ['kms:CreateGrant'],
+        resources: [keys],
+        conditions: { ...ownedKey, ...viaEcr, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      },
+    ),
+    statement(
+      'KmsEcrRetireGrantOnOwnedKeys',
+      'When a KMS-encrypted repository is deleted, ECR retires its grants with the caller\'s permissions; allowed only through ECR in this Region and only on keys the provider created. (The kms:DescribeKey ECR also needs is in KmsManageOwnedKeys.)',
+      { actions: ['kms:RetireGrant'], resources: [keys], conditions: { ...ownedKey, ...viaEcr } },
+    ),
+    statement(
+      'SsmManageRepositoryParameters',
+      'The provider writes, reads, tags and deletes the parameters ECR_{BASE}_arn, _name and _kms_key_arn under the configured path prefix; their names are only known per request.',
+      { actions: [...SSM_ACTIONS], resources: parameterResources(stack, input.parameterPrefix) },
+    ),
+    statement('LogsWriteOwnLogGroup', 'The function writes its structured logs to its own log group only.', {
+      actions: [...LOG_ACTIONS],
+      resources: [input.logGroupArn],
+    }),
+  ];
+}
+
+/**
+ * Parameter ARNs for `ECR_*` under the prefix. A literal prefix is normalised like the
+ * handler does (`/platform/ecr` and `/platform/ecr/` both give `parameter/platform/ecr/ECR_*`).
+ * A token prefix cannot be normalised at synth, so both spellings are listed: one matches,
+ * the other names parameters the provider never writes.
+ */
+function parameterResources(stack: Stack, parameterPrefix: string): string[] {
+  const arn = (path: string) => stack.formatArn({ service: 'ssm', resource: `parameter${path}`, arnFormat: ArnFormat.NO_RESOURCE_NAME });
+  if (Token.isUnresolved(parameterPrefix)) return [arn(`${parameterPrefix}/ECR_*`), arn(`${parameterPrefix}ECR_*`)];
+  const trimmed = parameterPrefix.trim().replace(/\/+$/, '');
+  return [arn(`${trimmed}/ECR_*`)];
+}

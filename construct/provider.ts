@@ -1,0 +1,216 @@
+import { CfnOutput, Duration, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { HANDLER_ENTRY, SERVICE_TOKEN_EXPORT_NAME, SERVICE_TOKEN_PARAMETER_NAME, Setting, SettingDefault } from '../handler/src/contract';
+import { show } from '../handler/src/props/rules';
+import { InvalidConstructPropsError } from './errors';
+import { handlerBundleDirectory } from './handler-bundle';
+import { acknowledgeWildcardResources } from './nag';
+import { providerStatements } from './provider-policy';
+import { checkSettings, isUnresolved, PROVIDER_PROP_SUBJECTS, resolvedEntries } from './validation';
+
+/** Props of {@link OrgEcrRepositoryProvider}: the organisation's settings and the function's sizing. */
+export interface OrgEcrRepositoryProviderProps {
+  /**
+   * The organisation prefix every repository name starts with: 1 to 64 lowercase letters,
+   * digits and single hyphens, starting with a letter. The provider's IAM permissions are
+   * scoped to repositories, aliases and keys under this prefix.
+   */
+  readonly organizationPrefix: string;
+
+  /**
+   * Environment name to 12-digit account id. Repositories with `ShareableWithAllEnvs` grant
+   * read-only pulls to every one of these accounts other than the owner.
+   *
+   * @default - no environments: repositories are never shared
+   */
+  readonly environmentAccounts?: Record<string, string>;
+
+  /**
+   * Organisational tags applied to every repository, key and parameter; consumers may
+   * repeat them with the same value but never override them.
+   *
+   * @default - no organisational tags
+   */
+  readonly mandatoryTags?: Record<string, string>;
+
+  /**
+   * Whether customer-managed keys rotate yearly.
+   *
+   * @default false (as the seed says: rotation has a cost)
+   */
+  readonly kmsKeyRotation?: boolean;
+
+  /**
+   * Days from 7 to 30 a deleted repository's key waits before KMS destroys it.
+   *
+   * @default 30
+   */
+  readonly kmsKeyDeletionWindowDays?: number;
+
+  /**
+   * SSM path the repository parameters are written under, e.g. `/platform/ecr`.
+   *
+   * @default '' - no prefix: the seed's exact names (`ECR_{BASE}_arn`, ...)
+   */
+  readonly parameterPrefix?: string;
+
+  /**
+   * Memory of the provider function in MB. The work is a handful of sequential AWS calls, so
+   * more memory buys little; 256 MB gives the bundle a fast cold start on arm64 (a first
+   * choice: the benchmark issue measures and may change it).
+   *
+   * @default 256
+   */
+  readonly memorySize?: number;
+
+  /**
+   * The provider function's timeout. A request takes seconds; five minutes leaves room for
+   * throttling retries when a stack creates many repositories, and the handler answers
+   * CloudFormation before it runs out (a first choice: the benchmark issue measures it).
+   * `OrgEcrRepository` sets its `serviceTimeout` a minute above this.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * How long the provider's logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The provider's code. Pass it only to deploy the bundle from elsewhere, e.g.
+   * `lambda.Code.fromBucket(...)` in a raw template with the bucket as a parameter.
+   *
+   * @default - the prebuilt bundle shipped in this package (handler/dist)
+   */
+  readonly code?: lambda.Code;
+
+  /**
+   * Whether to publish the ServiceToken as the stack export `OrgEcrRepositoryServiceToken`
+   * and the SSM parameter `/org-ecr/service-token`. Both names are unique per account and
+   * Region, so only one provider there may publish.
+   *
+   * @default true
+   */
+  readonly publishServiceToken?: boolean;
+}
+
+/**
+ * The platform team's construct: deploys the Org::ECR::Repository provider Lambda from the
+ * prebuilt bundle, with a least-privilege role, its own log group and the organisation's
+ * settings, and publishes its ServiceToken for the account.
+ *
+ * @example
+ * new OrgEcrRepositoryProvider(stack, 'Provider', {
+ *   organizationPrefix: 'acme',
+ *   environmentAccounts: { dev: '111111111111', prod: '222222222222' },
+ *   mandatoryTags: { 'cost-center': 'platform' },
+ * });
+ */
+export class OrgEcrRepositoryProvider extends Construct {
+  /** The function's memory in MB when `memorySize` is not given. */
+  public static readonly DEFAULT_MEMORY_SIZE = 256;
+  /** The function's timeout in seconds when `timeout` is not given. */
+  public static readonly DEFAULT_TIMEOUT_SECONDS = 300;
+
+  /** The ServiceToken custom resources use: the function's ARN. */
+  public readonly serviceToken: string;
+  /** The provider function. */
+  public readonly lambdaFunction: lambda.IFunction;
+  /** The function's execution role. */
+  public readonly role: iam.IRole;
+  /** The policy holding every permission of the role. */
+  public readonly policy: iam.Policy;
+  /** The function's log group. */
+  public readonly logGroup: logs.ILogGroup;
+  /** The function's timeout; `OrgEcrRepository` derives its `serviceTimeout` from it. */
+  public readonly timeout: Duration;
+  /** The organisation's mandatory tags known at synth (consumers' tags are checked against them). */
+  public readonly mandatoryTags: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: OrgEcrRepositoryProviderProps) {
+    super(scope, id);
+    const problems = checkSettings(props, PROVIDER_PROP_SUBJECTS);
+    if (props.memorySize !== undefined && !isUnresolved(props.memorySize) && !(Number.isInteger(props.memorySize) && props.memorySize >= 128 && props.memorySize <= 10240)) {
+      problems.push(`\`memorySize\` must be a whole number of MB from 128 to 10240; got: ${show(props.memorySize)}`);
+    }
+    if (problems.length > 0) throw new InvalidConstructPropsError(this.node.path, problems);
+
+    this.timeout = props.timeout ?? Duration.seconds(OrgEcrRepositoryProvider.DEFAULT_TIMEOUT_SECONDS);
+    // A token map is unknown until deploy: consumers' tags are then checked by the provider only.
+    this.mandatoryTags = resolvedEntries(props.mandatoryTags);
+    const parameterPrefix = props.parameterPrefix ?? SettingDefault.ParameterPrefix;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Org::ECR::Repository provider: manages the organisation ECR repositories, their KMS keys and SSM parameters',
+    });
+    const statements = providerStatements(this, {
+      organizationPrefix: props.organizationPrefix,
+      parameterPrefix,
+      logGroupArn: this.logGroup.logGroupArn,
+    });
+    this.policy = new iam.Policy(this, 'Policy', { statements: statements.map(({ statement }) => statement), roles: [this.role] });
+    acknowledgeWildcardResources(this.policy, statements);
+
+    const fn = new lambda.Function(this, 'Function', {
+      description: 'Org::ECR::Repository CloudFormation custom resource provider',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      code: props.code ?? lambda.Code.fromAsset(handlerBundleDirectory()),
+      handler: HANDLER_ENTRY,
+      memorySize: props.memorySize ?? OrgEcrRepositoryProvider.DEFAULT_MEMORY_SIZE,
+      timeout: this.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: settingsEnvironment(this, props),
+    });
+    this.lambdaFunction = fn;
+    this.serviceToken = fn.functionArn;
+
+    if (props.publishServiceToken ?? true) {
+      new CfnOutput(this, 'ServiceToken', {
+        description: 'ServiceToken of Custom::OrgEcrRepository resources in this account and Region',
+        value: this.serviceToken,
+        exportName: SERVICE_TOKEN_EXPORT_NAME,
+      });
+      new ssm.StringParameter(this, 'ServiceTokenParameter', {
+        description: 'ServiceToken of Custom::OrgEcrRepository resources in this account and Region',
+        parameterName: SERVICE_TOKEN_PARAMETER_NAME,
+        stringValue: this.serviceToken,
+      });
+    }
+  }
+}
+
+/** The Lambda environment the handler reads its settings from (contract `Setting`). */
+function settingsEnvironment(scope: Construct, props: OrgEcrRepositoryProviderProps): Record<string, string> {
+  const stack = Stack.of(scope);
+  const jsonMap = (map: Record<string, string> | undefined) => {
+    // A whole-map token (a JSON CfnParameter) is passed through as the text it resolves to.
+    if (isUnresolved(map)) return Token.asString(map);
+    return stack.toJsonString(map ?? {});
+  };
+  const rotation = props.kmsKeyRotation ?? SettingDefault.KmsKeyRotation;
+  const window = props.kmsKeyDeletionWindowDays ?? SettingDefault.KmsKeyDeletionWindowDays;
+  const environment: Record<string, string> = {
+    [Setting.OrganizationPrefix]: props.organizationPrefix,
+    [Setting.EnvironmentAccounts]: jsonMap(props.environmentAccounts),
+    [Setting.MandatoryTags]: jsonMap(props.mandatoryTags),
+    [Setting.KmsKeyRotation]: isUnresolved(rotation) ? Token.asString(rotation) : String(rotation),
+    [Setting.KmsKeyDeletionWindowDays]: isUnresolved(window) ? Tokenization.stringifyNumber(window) : String(window),
+  };
+  // Absent means the default (no prefix); an empty variable would say the same less clearly.
+  const parameterPrefix = props.parameterPrefix ?? SettingDefault.ParameterPrefix;
+  if (isUnresolved(parameterPrefix) || parameterPrefix.trim() !== '') environment[Setting.ParameterPrefix] = parameterPrefix;
+  return environment;
+}

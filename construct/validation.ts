@@ -1,0 +1,157 @@
+/**
+ * Synth-time validation for the constructs, the builder and the `cdk.json` context. It adds
+ * no rule of its own: it feeds the props to the handler's own checks (props/rules.ts and
+ * props/settings.ts) with the subject named as the CDK user wrote it, so a synth reports
+ * exactly what a deploy would, only minutes earlier.
+ *
+ * Unresolved tokens (CfnParameter values, imports) are left out: the handler checks them at
+ * deploy time, and every other prop is still checked now.
+ */
+import { Token } from 'aws-cdk-lib';
+import { Setting, type SettingName } from '../handler/src/contract';
+import { InvalidSettingsError } from '../handler/src/errors';
+import { RESERVED_TAG_COUNT } from '../handler/src/props/properties';
+import { checkBoolean, checkConsumerTags, checkImagesRetained, checkNamePart, type Checked } from '../handler/src/props/rules';
+import { parseSettings } from '../handler/src/props/settings';
+
+/** The provider settings as the constructs type them. */
+export interface SettingsInput {
+  readonly organizationPrefix?: string;
+  readonly environmentAccounts?: Readonly<Record<string, string>>;
+  readonly mandatoryTags?: Readonly<Record<string, string>>;
+  readonly kmsKeyRotation?: boolean;
+  readonly kmsKeyDeletionWindowDays?: number;
+  readonly parameterPrefix?: string;
+}
+
+/** How each setting is named where the user wrote it (a prop, a context key). */
+export type SettingSubjects = Readonly<Record<SettingName, string>>;
+
+/** The provider construct's prop names. */
+export const PROVIDER_PROP_SUBJECTS: SettingSubjects = {
+  [Setting.OrganizationPrefix]: 'organizationPrefix',
+  [Setting.EnvironmentAccounts]: 'environmentAccounts',
+  [Setting.MandatoryTags]: 'mandatoryTags',
+  [Setting.KmsKeyRotation]: 'kmsKeyRotation',
+  [Setting.KmsKeyDeletionWindowDays]: 'kmsKeyDeletionWindowDays',
+  [Setting.ParameterPrefix]: 'parameterPrefix',
+};
+
+/** True when the value, or for a map the map itself, is a token only deploy time resolves. */
+export function isUnresolved(value: unknown): boolean {
+  return value !== undefined && value !== null && Token.isUnresolved(value);
+}
+
+/** The entries of a map whose key and value are both known at synth. */
+export function resolvedEntries(map: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  if (map === undefined || isUnresolved(map)) return {};
+  return Object.fromEntries(Object.entries(map).filter(([key, value]) => !isUnresolved(key) && !isUnresolved(value)));
+}
+
+/**
+ * Checks the provider settings with the handler's `parseSettings`, by building the very
+ * environment the Lambda will see from the values known at synth.
+ *
+ * @returns every problem, with the setting named by `subjects`; empty when valid.
+ */
+export function checkSettings(input: SettingsInput, subjects: SettingSubjects): string[] {
+  const env: Record<string, string | undefined> = {};
+  // A token prefix still needs a stand-in, or parseSettings would report it as missing.
+  env[Setting.OrganizationPrefix] = isUnresolved(input.organizationPrefix) ? 'placeholder' : input.organizationPrefix;
+  env[Setting.EnvironmentAccounts] = JSON.stringify(resolvedEntries(input.environmentAccounts));
+  env[Setting.MandatoryTags] = JSON.stringify(resolvedEntries(input.mandatoryTags));
+  if (input.kmsKeyRotation !== undefined && !isUnresolved(input.kmsKeyRotation)) env[Setting.KmsKeyRotation] = String(input.kmsKeyRotation);
+  if (input.kmsKeyDeletionWindowDays !== undefined && !isUnresolved(input.kmsKeyDeletionWindowDays)) {
+    env[Setting.KmsKeyDeletionWindowDays] = String(input.kmsKeyDeletionWindowDays);
+  }
+  if (input.parameterPrefix !== undefined && !isUnresolved(input.parameterPrefix)) env[Setting.ParameterPrefix] = input.parameterPrefix;
+  try {
+    parseSettings(env);
+    return [];
+  } catch (error) {
+    if (!(error instanceof InvalidSettingsError)) throw error;
+    return error.problems.map((problem) => renameSettings(problem, subjects));
+  }
+}
+
+/** `` `ORG_PREFIX` must ... `` becomes `` `organizationPrefix` must ... ``. */
+function renameSettings(problem: string, subjects: SettingSubjects): string {
+  let renamed = problem;
+  for (const [setting, subject] of Object.entries(subjects)) {
+    renamed = renamed.replace(new RegExp(`\`${setting}(?=[\`. ])`, 'g'), `\`${subject}`);
+  }
+  return renamed;
+}
+
+/** The repository's request as the constructs and the builder type it. */
+export interface RepositoryInput {
+  readonly applicationName?: unknown;
+  readonly repositoryBaseName?: unknown;
+  readonly useKmsKey?: unknown;
+  readonly imagesRetained?: unknown;
+  readonly shareableWithAllEnvs?: unknown;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** How each repository property is named where the user wrote it. */
+export interface RepositorySubjects {
+  readonly applicationName: string;
+  readonly repositoryBaseName: string;
+  readonly useKmsKey: string;
+  readonly imagesRetained: string;
+  readonly shareableWithAllEnvs: string;
+  readonly tags: string;
+}
+
+/** The OrgEcrRepository construct's prop names. */
+export const REPOSITORY_PROP_SUBJECTS: RepositorySubjects = {
+  applicationName: 'applicationName',
+  repositoryBaseName: 'repositoryBaseName',
+  useKmsKey: 'useKmsKey',
+  imagesRetained: 'imagesRetained',
+  shareableWithAllEnvs: 'shareableWithAllEnvs',
+  tags: 'tags',
+};
+
+/**
+ * Checks a repository request with the handler's rules. Absent optional values take the
+ * contract's defaults; tokens pass through.
+ *
+ * @param organisationTags the provider's mandatory tags when known, so an override is caught now.
+ * @returns every problem; empty when valid.
+ */
+export function checkRepository(input: RepositoryInput, subjects: RepositorySubjects, organisationTags: Readonly<Record<string, string>> = {}): string[] {
+  const verdicts: Array<Checked<unknown>> = [];
+  const known = (value: unknown) => value !== undefined && !isUnresolved(value);
+  if (!isUnresolved(input.applicationName)) verdicts.push(checkNamePart(subjects.applicationName, input.applicationName));
+  if (!isUnresolved(input.repositoryBaseName)) verdicts.push(checkNamePart(subjects.repositoryBaseName, input.repositoryBaseName));
+  if (known(input.useKmsKey)) verdicts.push(checkBoolean(subjects.useKmsKey, input.useKmsKey));
+  if (known(input.imagesRetained)) verdicts.push(checkImagesRetained(subjects.imagesRetained, input.imagesRetained));
+  if (known(input.shareableWithAllEnvs)) verdicts.push(checkBoolean(subjects.shareableWithAllEnvs, input.shareableWithAllEnvs));
+  const problems = verdicts.flatMap((verdict) => (verdict.ok ? [] : [verdict.problem]));
+  return [...problems, ...checkTagMap(input.tags, subjects.tags, organisationTags)];
+}
+
+/**
+ * A tag map checked as the CloudFormation `Tags` list it becomes, with the list positions
+ * in the messages turned back into the keys the user wrote.
+ */
+function checkTagMap(tags: Readonly<Record<string, string>> | undefined, subject: string, organisationTags: Readonly<Record<string, string>>): string[] {
+  if (tags === undefined) return [];
+  if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) {
+    return [`\`${subject}\` must be a map of tag key to value, e.g. {"team": "payments"}; got: ${JSON.stringify(tags)}`];
+  }
+  const entries = Object.entries(resolvedEntries(tags));
+  const list = entries.map(([Key, Value]) => ({ Key, Value }));
+  const { problems } = checkConsumerTags(subject, list, organisationTags, RESERVED_TAG_COUNT);
+  return problems.map((problem) =>
+    problem.replace(new RegExp(`\`${escapeRegExp(subject)}\\[(\\d+)\\](\\.Key|\\.Value)?\``, 'g'), (_match, index: string, part?: string) => {
+      const key = entries[Number(index)]?.[0] ?? index;
+      return part === '.Key' ? `\`${subject}\` key` : `\`${subject}.${key}\``;
+    }),
+  );
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
