@@ -1,0 +1,13 @@
+import type { App, Stack } from 'aws-cdk-lib';
+import type { ApplicationHelper } from '../../application-helper';
+import { exampleApplicationStack } from './example-application-stack';
+import { providerStack } from './provider-stack';
+
+/** Defines one stack of the app. */
+export type StackDefinition = (app: App, appHelper: ApplicationHelper) => Stack;
+
+/**
+ * Every stack the app synthesizes, in order. To add one (Service Catalog, StackSets), write a
+ * `StackDefinition` in its own file here and append it.
+ */
+export const STACKS: readonly StackDefinition[] = [providerStack, exampleApplicationStack];
