@@ -87,10 +87,10 @@ export function planConverge(desired: Desired, actual: Actual, owner: Owner): Pl
   const wantsKey = desired.key !== undefined;
   const hasKey = repository.encryptionType !== 'AES256';
   if (wantsKey !== hasKey) {
-    throw new UnsupportedUpdateError(unsupportedKeyChangeMessage(repository.name, wantsKey));  }
+    throw new UnsupportedUpdateError(unsupportedKeyChangeMessage(repository.name, wantsKey));
+  }
 
   const first: Action[] = [];
-  const second: Action[] = [];
   const name = desired.repositoryName;
   if (!repository.scanOnPush) first.push({ kind: 'ecr.putImageScanningConfiguration', repositoryName: name });
   if (desired.lifecyclePolicy === undefined) {
@@ -108,42 +108,51 @@ export function planConverge(desired: Desired, actual: Actual, owner: Owner): Pl
   if (repositoryTags.remove.length > 0) first.push({ kind: 'ecr.untagResource', repositoryArn: repository.arn, tagKeys: repositoryTags.remove });
 
   let keyArn: string | undefined;
+  // Actions on the repository's key wait until the key is enabled: a key pending deletion
+  // refuses aliases, tags and rotation, a disabled key refuses rotation.
+  const onKey: Action[] = [];
+  const afterKey: Action[] = [];
+  const enabling: Action[][] = [];
   if (desired.key && repository.kmsKeyArn) {
     keyArn = repository.kmsKeyArn;
     const key = ownKeyOf(actual, keyArn);
     const aliasKey = actual.aliasKey;
     if (!aliasKey) {
-      first.push({ kind: 'kms.createAlias', aliasName: desired.key.aliasName, key: { arn: keyArn } });
+      onKey.push({ kind: 'kms.createAlias', aliasName: desired.key.aliasName, key: { arn: keyArn } });
     } else if (aliasKey.arn !== keyArn && belongsToRepository(aliasKey.tags, owner, name)) {
       // The alias names a key of ours the repository does not use (left by an interrupted
       // Create): point the alias at the repository's key and retire the stray one.
-      first.push({ kind: 'kms.updateAlias', aliasName: desired.key.aliasName, keyArn });
-      if (aliasKey.state !== 'PendingDeletion') second.push({ kind: 'kms.scheduleKeyDeletion', keyArn: aliasKey.arn, pendingWindowInDays: desired.key.deletionWindowDays });
+      onKey.push({ kind: 'kms.updateAlias', aliasName: desired.key.aliasName, keyArn });
+      if (aliasKey.state !== 'PendingDeletion') afterKey.push({ kind: 'kms.scheduleKeyDeletion', keyArn: aliasKey.arn, pendingWindowInDays: desired.key.deletionWindowDays });
     }
     if (key?.state === 'PendingDeletion') {
       // Someone scheduled our key for deletion by hand: the repository would lose its images.
-      first.push({ kind: 'kms.cancelKeyDeletion', keyArn });
-      second.push({ kind: 'kms.enableKey', keyArn });
+      enabling.push([{ kind: 'kms.cancelKeyDeletion', keyArn }], [{ kind: 'kms.enableKey', keyArn }]);
     } else if (key?.state === 'Disabled') {
-      first.push({ kind: 'kms.enableKey', keyArn });
+      enabling.push([{ kind: 'kms.enableKey', keyArn }]);
     }
     if (key?.policy === undefined || !samePolicy(key.policy, desired.key.policy)) {
-      first.push({ kind: 'kms.putKeyPolicy', keyArn, policy: desired.key.policy });
+      onKey.push({ kind: 'kms.putKeyPolicy', keyArn, policy: desired.key.policy });
     }
     if (key?.rotation !== desired.key.rotation) {
-      first.push({ kind: desired.key.rotation ? 'kms.enableKeyRotation' : 'kms.disableKeyRotation', key: { arn: keyArn } });
+      onKey.push({ kind: desired.key.rotation ? 'kms.enableKeyRotation' : 'kms.disableKeyRotation', key: { arn: keyArn } });
     }
     const keyTags = tagChanges(key?.tags, desired.childTags, repositoryTags.remove);
-    if (Object.keys(keyTags.set).length > 0) first.push({ kind: 'kms.tagResource', keyArn, tags: keyTags.set });
-    if (keyTags.remove.length > 0) first.push({ kind: 'kms.untagResource', keyArn, tagKeys: keyTags.remove });
+    if (Object.keys(keyTags.set).length > 0) onKey.push({ kind: 'kms.tagResource', keyArn, tags: keyTags.set });
+    if (keyTags.remove.length > 0) onKey.push({ kind: 'kms.untagResource', keyArn, tagKeys: keyTags.remove });
   }
 
+  const onParameters: Action[] = [];
   for (const parameter of desiredParameters(desired)) {
     const value = parameter.value ?? keyArn;
     if (value === undefined) continue;
-    first.push(...convergeParameter(parameter.name, value, actual.parameters[parameter.name], desired.childTags));
+    onParameters.push(...convergeParameter(parameter.name, value, actual.parameters[parameter.name], desired.childTags));
   }
-  return [first, second].filter((step) => step.length > 0);
+  const [firstEnabling = [], ...laterEnabling] = enabling;
+  const steps = firstEnabling.length === 0
+    ? [[...first, ...onKey, ...onParameters], afterKey]
+    : [[...first, ...firstEnabling, ...onParameters], ...laterEnabling, [...onKey, ...afterKey]];
+  return steps.filter((step) => step.length > 0);
 }
 
 /**
