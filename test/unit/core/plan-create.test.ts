@@ -1,0 +1,67 @@
+import { planCreate } from '../../../handler/src/core/plan';
+import { givenDesired } from '../../helpers/given';
+
+describe('planCreate', () => {
+  it('creates the repository, then its parameters, in 2 steps when there is no key', () => {
+    // GIVEN a repository without key, retention or sharing
+    const desired = givenDesired();
+
+    // WHEN the create is planned
+    const plan = planCreate(desired);
+
+    // THEN the repository carries its tags from the first call (it is the lock on the name)
+    expect(plan).toEqual([
+      [{ kind: 'ecr.createRepository', repositoryName: 'acme-shop-orders-api', tags: desired.repositoryTags }],
+      [
+        { kind: 'ssm.putParameter', name: 'ECR_ORDERS_API_arn', value: { text: desired.repositoryArn }, tags: desired.childTags },
+        { kind: 'ssm.putParameter', name: 'ECR_ORDERS_API_name', value: { text: 'acme-shop-orders-api' }, tags: desired.childTags },
+      ],
+    ]);
+  });
+
+  it.each([
+    ['retention', { imagesRetained: 10 }, ['ecr.putLifecyclePolicy']],
+    ['sharing', { shareableWithAllEnvs: true }, ['ecr.setRepositoryPolicy']],
+    ['retention and sharing', { imagesRetained: 10, shareableWithAllEnvs: true }, ['ecr.putLifecyclePolicy', 'ecr.setRepositoryPolicy']],
+  ])('writes the policies beside the parameters, still in 2 steps, when there is no key but %s', (_case, spec, policies) => {
+    const plan = planCreate(givenDesired(spec));
+    expect(plan.map((step) => step.map((action) => action.kind))).toEqual([['ecr.createRepository'], [...policies, 'ssm.putParameter', 'ssm.putParameter']]);
+  });
+
+  it('creates key, then repository with alias and key parameter, then policies and parameters, in 3 steps when a key, sharing and retention are asked for', () => {
+    // GIVEN every option, rotation on
+    const desired = givenDesired({ useKmsKey: true, imagesRetained: 10, shareableWithAllEnvs: true }, { keyRotation: true });
+
+    // WHEN the create is planned
+    const plan = planCreate(desired);
+
+    // THEN three round trips, each action referring to the key the first step creates
+    expect(plan).toEqual([
+      [{ kind: 'kms.createKey', description: expect.stringContaining('acme-shop-orders-api'), policy: desired.key?.policy, tags: desired.childTags }],
+      [
+        { kind: 'ecr.createRepository', repositoryName: 'acme-shop-orders-api', key: { created: true }, tags: desired.repositoryTags },
+        { kind: 'kms.createAlias', aliasName: 'alias/acme-shop-orders-api', key: { created: true } },
+        { kind: 'kms.enableKeyRotation', key: { created: true } },
+        { kind: 'ssm.putParameter', name: 'ECR_ORDERS_API_kms_key_arn', value: { createdKeyArn: true }, tags: desired.childTags },
+      ],
+      [
+        { kind: 'ecr.putLifecyclePolicy', repositoryName: 'acme-shop-orders-api', policy: desired.lifecyclePolicy },
+        { kind: 'ecr.setRepositoryPolicy', repositoryName: 'acme-shop-orders-api', policy: desired.repositoryPolicy },
+        { kind: 'ssm.putParameter', name: 'ECR_ORDERS_API_arn', value: { text: desired.repositoryArn }, tags: desired.childTags },
+        { kind: 'ssm.putParameter', name: 'ECR_ORDERS_API_name', value: { text: 'acme-shop-orders-api' }, tags: desired.childTags },
+      ],
+    ]);
+  });
+
+  it('leaves rotation off without a call when the setting is off', () => {
+    const kinds = planCreate(givenDesired({ useKmsKey: true }, { keyRotation: false })).flat().map((action) => action.kind);
+    expect(kinds).not.toContain('kms.enableKeyRotation');
+    expect(kinds).not.toContain('kms.disableKeyRotation');
+  });
+
+  it('always creates the repository with scan on push and its ownership tags', () => {
+    // Scan on push is the runner's constant; the plan's part is to carry ownership from the first call.
+    const [createRepository] = planCreate(givenDesired()).flat();
+    expect(createRepository).toMatchObject({ tags: { 'org-ecr:stack-id': expect.any(String), 'org-ecr:logical-id': 'Repository' } });
+  });
+});
