@@ -33,11 +33,12 @@ export class AwsObserver implements Observer {
     const options = { abortSignal: signal };
     const { ecr } = this.clients;
     const name = query.repositoryName;
+    const policies = query.includePolicies ?? true;
     const [described, tags, lifecycle, policy, aliasKey, parameters] = await Promise.all([
       read('ecr.describeRepositories', name, () => ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }), options)),
       read('ecr.listTagsForResource', name, () => ecr.send(new ListTagsForResourceCommand({ resourceArn: query.repositoryArn }), options)),
-      read('ecr.getLifecyclePolicy', name, () => ecr.send(new GetLifecyclePolicyCommand({ repositoryName: name }), options)),
-      read('ecr.getRepositoryPolicy', name, () => ecr.send(new GetRepositoryPolicyCommand({ repositoryName: name }), options)),
+      policies ? read('ecr.getLifecyclePolicy', name, () => ecr.send(new GetLifecyclePolicyCommand({ repositoryName: name }), options)) : Promise.resolve(undefined),
+      policies ? read('ecr.getRepositoryPolicy', name, () => ecr.send(new GetRepositoryPolicyCommand({ repositoryName: name }), options)) : Promise.resolve(undefined),
       query.includeKey ? this.describeKey(query.aliasName, signal) : Promise.resolve(undefined),
       this.parameters(query.parameterNames, signal),
     ]);

@@ -23,6 +23,11 @@ export interface ObservationQuery {
   readonly parameterNames: readonly string[];
   /** Read the alias's key too. Off for repositories without a customer key: spares loading KMS. */
   readonly includeKey: boolean;
+  /**
+   * Read the lifecycle and repository policies. Delete does not need them: two calls fewer
+   * exposed to throttling. @default true
+   */
+  readonly includePolicies?: boolean;
 }
 
 /** The one seam to AWS for reads. */
@@ -145,6 +150,7 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
         aliasName,
         parameterNames: names ? [names.arnParameter, names.nameParameter, names.kmsKeyArnParameter] : [],
         includeKey: spec?.useKmsKey ?? true,
+        includePolicies: false,
       },
       signal,
     );

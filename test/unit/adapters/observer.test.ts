@@ -103,6 +103,18 @@ describe('AwsObserver', () => {
     expect(actual.repository).toMatchObject({ encryptionType: 'AES256', lifecyclePolicy: null, repositoryPolicy: null });
   });
 
+  it('skips reading the policies when the caller does not need them (Delete)', async () => {
+    // GIVEN a repository of ours
+    givenRepository();
+    // WHEN observed without policies
+    const actual = await observe({ ...QUERY, includeKey: false, parameterNames: [], includePolicies: false });
+    // THEN only the repository and its tags are read
+    expect(actual.repository?.name).toBe(NAME);
+    expect(aws.ecr).not.toHaveReceivedCommand(GetLifecyclePolicyCommand);
+    expect(aws.ecr).not.toHaveReceivedCommand(GetRepositoryPolicyCommand);
+    expect(aws.ecr).toHaveReceivedCommand(ListTagsForResourceCommand);
+  });
+
   it('never loads KMS and never calls SSM when no key and no parameter is asked for', async () => {
     givenRepository();
     const kms = jest.fn();
