@@ -59,19 +59,24 @@ export interface OrgEcrRepositoryProviderProps {
   readonly parameterPrefix?: string;
 
   /**
-   * Memory of the provider function in MB. The work is a handful of sequential AWS calls, so
-   * more memory buys little; 256 MB gives the bundle a fast cold start on arm64 (a first
-   * choice: the benchmark issue measures and may change it).
+   * Memory of the provider function in MB. Measured by `npm run bench` (docs/performance.md):
+   * a cold Create peaks at 57 MiB resident on Node 20 and 70 MiB on Node 24, so 128 MB would
+   * fit. 256 MB is chosen because Lambda gives CPU in proportion to memory and the cold path is
+   * CPU-bound (loading and first use of the SDK, about 75 ms of a full core): twice the memory
+   * halves that wait at about the same price per request, and leaves room for a heavier event.
    *
    * @default 256
    */
   readonly memorySize?: number;
 
   /**
-   * The provider function's timeout. A request takes seconds; five minutes leaves room for
-   * throttling retries when a stack creates many repositories, and the handler answers
-   * CloudFormation before it runs out (a first choice: the benchmark issue measures it).
-   * `OrgEcrRepository` sets its `serviceTimeout` a minute above this.
+   * The provider function's timeout. Measured by `npm run bench`: a request is 2 to 3 rounds of
+   * AWS calls (well under a second), and 100 Creates at once with 30% of calls throttled finish
+   * at p95 2.6 s; but the SDK's throttling backoff allows up to 8 attempts per call with waits
+   * of up to 20 s, so a sustained throttling storm can hold one call for about a minute.
+   * Five minutes covers several such calls plus the handler's reserves (it stops 20 s before
+   * the deadline to clean up and answers CloudFormation 5 s before it), and still surfaces a
+   * crash in minutes: `OrgEcrRepository` sets its `serviceTimeout` a minute above this.
    *
    * @default Duration.minutes(5)
    */
