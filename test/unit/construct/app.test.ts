@@ -19,7 +19,14 @@ describe('the CDK app', () => {
     // WHEN
     const assembly = app.synth();
     // THEN
-    expect(assembly.stacks.map((stack) => stack.stackName).sort()).toEqual(['OrgEcrExampleApplication', 'OrgEcrRepositoryProvider']);
+    expect(assembly.stacks.map((stack) => stack.stackName).sort()).toEqual([
+      'OrgEcrExampleApplication',
+      'OrgEcrProviderStackSet',
+      'OrgEcrRepositoryProvider',
+      'OrgEcrRepositoryProviderTemplate',
+      'OrgEcrServiceCatalog',
+      'OrgEcrServiceCatalogTemplate',
+    ]);
   });
 
   it('reports no unacknowledged AwsSolutions finding in any stack', () => {

@@ -1,0 +1,150 @@
+/**
+ * The Service Catalog product's template (templates/service-catalog-product.yaml): one
+ * `OrgEcrRepository`, the application team's construct, with every contract property as a
+ * parameter a self-service user fills in, and every attribute as an output.
+ */
+import { Aws, CfnCondition, CfnOutput, CfnParameter, type CfnParameterProps, type CfnResource, Fn, Token } from 'aws-cdk-lib';
+import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
+import type { Construct } from 'constructs';
+import { ATTRIBUTE_NAMES, Limits, Property } from '../../../handler/src/contract';
+import { OrgEcrRepository } from '../../repository';
+import { TEMPLATE_FORMAT_VERSION, withoutPathMetadata } from './template-stack';
+
+/** Tag pairs the product offers: CloudFormation parameters cannot hold a list of objects. */
+export const PRODUCT_TAG_PAIRS = 3;
+
+/** The logical id of the product's custom resource, readable in the console and in outputs. */
+export const PRODUCT_RESOURCE_ID = 'Repository';
+
+/** The output holding `Ref` (the physical id, the repository name). */
+export const PHYSICAL_ID_OUTPUT = 'PhysicalResourceId';
+
+/** Characters a tag key or value may hold here: the ASCII part of what the provider accepts. */
+const TAG_CHARACTERS = 'A-Za-z0-9 _.:/=+@-';
+
+/** A name part the provider accepts: non-empty, at most 256 characters, at least one letter or digit. */
+export const NAME_PART_PATTERN = '^.*[A-Za-z0-9].*$';
+/** Empty (no lifecycle policy) or a whole number from 1 to 10000. */
+export const IMAGES_RETAINED_PATTERN = '^$|^([1-9][0-9]{0,3}|10000)$';
+/** Empty (no tag) or a key not reserved for AWS (`aws:`) or the provider (`org-ecr:`). */
+export const TAG_KEY_PATTERN = `^$|^(?![aA][wW][sS]:|[oO][rR][gG]-[eE][cC][rR]:)[${TAG_CHARACTERS}]{1,${Limits.tagKeyMax}}$`;
+/** A tag value of at most 256 of the same characters (empty allowed, as the provider allows). */
+export const TAG_VALUE_PATTERN = `^[${TAG_CHARACTERS}]{0,${Limits.tagValueMax}}$`;
+
+const BOOLEAN: Pick<CfnParameterProps, 'type' | 'allowedValues' | 'default'> = { type: 'String', allowedValues: ['false', 'true'], default: 'false' };
+
+/** The repository parameters, named as the contract's properties. */
+const PARAMETERS: Readonly<Record<Exclude<keyof typeof Property, 'Tags'>, CfnParameterProps & { readonly label: string }>> = {
+  ApplicationName: {
+    label: 'Application name',
+    type: 'String',
+    description: 'The application the repository belongs to; the name becomes {prefix}-{application}-{base}. Changing it replaces the repository.',
+    minLength: 1,
+    maxLength: Limits.nameInputMaxLength,
+    allowedPattern: NAME_PART_PATTERN,
+    constraintDescription: `1 to ${Limits.nameInputMaxLength} characters with at least one letter or digit`,
+  },
+  RepositoryBaseName: {
+    label: 'Repository base name',
+    type: 'String',
+    description: 'The repository\'s own name within the application, e.g. orders-api; also names the SSM parameters ECR_{BASE}_arn and ECR_{BASE}_name. Changing it replaces the repository.',
+    minLength: 1,
+    maxLength: Limits.nameInputMaxLength,
+    allowedPattern: NAME_PART_PATTERN,
+    constraintDescription: `1 to ${Limits.nameInputMaxLength} characters with at least one letter or digit`,
+  },
+  UseKmsKey: {
+    label: 'Encrypt with a customer-managed KMS key',
+    ...BOOLEAN,
+    description: 'true: a new customer-managed KMS key encrypts the repository; false: AES256. ECR fixes encryption at creation: change it only together with a new name.',
+  },
+  ImagesRetained: {
+    label: 'Images retained',
+    type: 'String',
+    default: '',
+    description: `Keep the N most recently pushed images (${Limits.imagesRetainedMin} to ${Limits.imagesRetainedMax}) and expire older ones. Empty: no lifecycle policy.`,
+    allowedPattern: IMAGES_RETAINED_PATTERN,
+    constraintDescription: `empty, or a whole number from ${Limits.imagesRetainedMin} to ${Limits.imagesRetainedMax}`,
+  },
+  ShareableWithAllEnvs: {
+    label: 'Shareable with all environments',
+    ...BOOLEAN,
+    description: 'true: every environment account of the organisation may pull (read-only) from the repository.',
+  },
+};
+
+/**
+ * The product template. Pass it to `CloudFormationTemplate.fromProductStack`; it holds no
+ * assets, so it also works as a plain template uploaded to S3.
+ */
+export class OrgEcrRepositoryProduct extends servicecatalog.ProductStack {
+  /** The repository the product creates. */
+  public readonly repository: OrgEcrRepository;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id, {
+      description: 'Org::ECR::Repository: an organisation-standard Amazon ECR repository (Service Catalog product)',
+      analyticsReporting: false,
+    });
+    withoutPathMetadata(this);
+    this.templateOptions.templateFormatVersion = TEMPLATE_FORMAT_VERSION;
+
+    const labels: Record<string, { default: string }> = {};
+    const parameter = (name: string, { label, ...props }: CfnParameterProps & { readonly label: string }) => {
+      labels[name] = { default: label };
+      return new CfnParameter(this, name, props);
+    };
+    const values = Object.fromEntries(Object.entries(PARAMETERS).map(([name, props]) => [name, parameter(name, props).valueAsString])) as Record<keyof typeof PARAMETERS, string>;
+
+    const tagParameters: string[] = [];
+    const tags = Array.from({ length: PRODUCT_TAG_PAIRS }, (_unused, index) => {
+      const n = index + 1;
+      const key = parameter(`TagKey${n}`, {
+        label: `Tag ${n} key`,
+        type: 'String',
+        default: '',
+        description: `Optional tag ${n} on the repository, its key and its parameters. The organisation's tags are added by the provider and cannot be overridden.`,
+        allowedPattern: TAG_KEY_PATTERN,
+        constraintDescription: `empty, or up to ${Limits.tagKeyMax} letters, digits, spaces and _ . : / = + @ -, not starting with aws: or org-ecr:`,
+      });
+      const value = parameter(`TagValue${n}`, {
+        label: `Tag ${n} value`,
+        type: 'String',
+        default: '',
+        description: `Value of tag ${n}.`,
+        allowedPattern: TAG_VALUE_PATTERN,
+        constraintDescription: `up to ${Limits.tagValueMax} letters, digits, spaces and _ . : / = + @ -`,
+      });
+      tagParameters.push(key.logicalId, value.logicalId);
+      const given = new CfnCondition(this, `HasTag${n}`, { expression: Fn.conditionNot(Fn.conditionEquals(key.valueAsString, '')) });
+      return Fn.conditionIf(given.logicalId, { Key: key.valueAsString, Value: value.valueAsString }, Aws.NO_VALUE);
+    });
+
+    // Parameters are strings: they reach the provider as CloudFormation sends every scalar, and tokens pass the construct's synth checks.
+    this.repository = new OrgEcrRepository(this, 'OrgEcrRepository', {
+      applicationName: values.ApplicationName,
+      repositoryBaseName: values.RepositoryBaseName,
+      useKmsKey: Token.asAny(values.UseKmsKey) as unknown as boolean,
+      imagesRetained: Token.asAny(values.ImagesRetained) as unknown as number,
+      shareableWithAllEnvs: Token.asAny(values.ShareableWithAllEnvs) as unknown as boolean,
+      tags: Token.asAny(tags) as unknown as Record<string, string>,
+    });
+    (this.repository.resource.node.defaultChild as CfnResource).overrideLogicalId(PRODUCT_RESOURCE_ID);
+
+    new CfnOutput(this, PHYSICAL_ID_OUTPUT, { description: 'Ref: the physical id, which is the repository name', value: this.repository.resource.ref });
+    for (const attribute of ATTRIBUTE_NAMES) {
+      new CfnOutput(this, attribute, { description: `Fn::GetAtt ${PRODUCT_RESOURCE_ID}.${attribute}`, value: this.repository.resource.getAttString(attribute) });
+    }
+
+    this.templateOptions.metadata = {
+      'AWS::CloudFormation::Interface': {
+        ParameterGroups: [
+          { Label: { default: 'Repository' }, Parameters: [Property.ApplicationName, Property.RepositoryBaseName] },
+          { Label: { default: 'Options' }, Parameters: [Property.UseKmsKey, Property.ImagesRetained, Property.ShareableWithAllEnvs] },
+          { Label: { default: 'Tags (optional)' }, Parameters: tagParameters },
+        ],
+        ParameterLabels: labels,
+      },
+    };
+  }
+}
