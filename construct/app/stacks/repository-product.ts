@@ -6,7 +6,7 @@
 import { Aws, CfnCondition, CfnOutput, CfnParameter, type CfnParameterProps, type CfnResource, Fn, Token } from 'aws-cdk-lib';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import type { Construct } from 'constructs';
-import { ATTRIBUTE_NAMES, Limits, Property } from '../../../handler/src/contract';
+import { ATTRIBUTE_NAMES, Attribute, Limits, Property } from '../../../handler/src/contract';
 import { OrgEcrRepository } from '../../repository';
 import { TEMPLATE_FORMAT_VERSION, withoutPathMetadata } from './template-stack';
 
@@ -73,6 +73,9 @@ const PARAMETERS: Readonly<Record<Exclude<keyof typeof Property, 'Tags'>, CfnPar
   },
 };
 
+/** Attributes that only have a value with a customer key. */
+const KEY_ATTRIBUTES: ReadonlySet<string> = new Set([Attribute.KmsKeyArn, Attribute.KmsKeyArnParameterName]);
+
 /**
  * The product template. Pass it to `CloudFormationTemplate.fromProductStack`; it holds no
  * assets, so it also works as a plain template uploaded to S3.
@@ -132,8 +135,11 @@ export class OrgEcrRepositoryProduct extends servicecatalog.ProductStack {
     (this.repository.resource.node.defaultChild as CfnResource).overrideLogicalId(PRODUCT_RESOURCE_ID);
 
     new CfnOutput(this, PHYSICAL_ID_OUTPUT, { description: 'Ref: the physical id, which is the repository name', value: this.repository.resource.ref });
+    // The key attributes are empty without a customer key: an output is only declared when it has a value.
+    const withKmsKey = new CfnCondition(this, 'WithKmsKey', { expression: Fn.conditionEquals(values.UseKmsKey, 'true') });
     for (const attribute of ATTRIBUTE_NAMES) {
-      new CfnOutput(this, attribute, { description: `Fn::GetAtt ${PRODUCT_RESOURCE_ID}.${attribute}`, value: this.repository.resource.getAttString(attribute) });
+      const output = new CfnOutput(this, attribute, { description: `Fn::GetAtt ${PRODUCT_RESOURCE_ID}.${attribute}`, value: this.repository.resource.getAttString(attribute) });
+      if (KEY_ATTRIBUTES.has(attribute)) output.condition = withKmsKey;
     }
 
     this.templateOptions.metadata = {

@@ -69,6 +69,23 @@ describe('the repository doors (consumer example, Service Catalog product, modul
     for (const attribute of ATTRIBUTE_NAMES) expect(values).toContain(JSON.stringify({ 'Fn::GetAtt': [logicalId, attribute] }));
   });
 
+  it.each(REPOSITORY_DOORS)('declares the key outputs only when UseKmsKey is true in %s', (file) => {
+    // GIVEN the key attributes, which are empty without a customer key
+    const t = template(file);
+    const [logicalId] = onlyRepository(file);
+    const keyOutputs = Object.values(t.Outputs ?? {}).filter((output) =>
+      ['KmsKeyArn', 'KmsKeyArnParameterName'].some((attribute) => JSON.stringify(output.Value) === JSON.stringify({ 'Fn::GetAtt': [logicalId, attribute] })),
+    );
+    // WHEN their conditions are looked up
+    const conditions = keyOutputs.map((output) => (output as { Condition?: string }).Condition);
+    // THEN both are conditional on a condition that reads the UseKmsKey parameter
+    expect(keyOutputs).toHaveLength(2);
+    for (const condition of conditions) {
+      expect(condition).toBeDefined();
+      expect(JSON.stringify((t as { Conditions?: Record<string, unknown> }).Conditions?.[condition!])).toContain('UseKmsKey');
+    }
+  });
+
   it.each([CONSUMER_EXAMPLE, PRODUCT])("imports the provider's published ServiceToken export in %s", (file) => {
     // GIVEN
     const [, resource] = onlyRepository(file);
