@@ -15,6 +15,7 @@ import {
   readRepository,
   ResponseServer,
   runBundle,
+  SETTINGS,
   Stack,
   unique,
 } from './harness';
@@ -131,6 +132,49 @@ describeWithEndpoint('provider bundle against an AWS-compatible endpoint', () =>
     expect(await readParameters([`${stem}_arn`, `${stem}_name`, `${stem}_kms_key_arn`])).toEqual({});
     expect(await aliasTarget(`alias/${name}`)).toBeUndefined();
     expect((await readKey(keyArn)).state).toBe('PendingDeletion');
+  });
+
+  it('turns retention, sharing and tags on in place, and follows a new environment account in the settings', async () => {
+    // GIVEN a bare repository with a customer key: no retention, not shared, no tags of its own
+    const stack = new Stack(responses);
+    const base = unique('catalog');
+    const name = `acme-shop-${base}`;
+    const bare = { ApplicationName: 'shop', RepositoryBaseName: base, UseKmsKey: 'true' };
+    const [created] = await runBundle(responses, [stack.create(bare)]);
+    expect(created?.Status).toBe('SUCCESS');
+    const keyArn = created!.Data!.KmsKeyArn!;
+    expect((await readRepository(name))?.lifecycle).toBeUndefined();
+    expect((await readRepository(name))?.policy).toBeUndefined();
+
+    // WHEN retention, sharing and a tag are added in one update
+    const rich = { ...bare, ImagesRetained: '7', ShareableWithAllEnvs: 'true', Tags: [{ Key: 'tier', Value: 'gold' }] };
+    const [turnedOn] = await runBundle(responses, [stack.update(name, rich, bare)]);
+    // THEN the same repository has them, and its key lets the environment accounts decrypt
+    expect(turnedOn).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: name });
+    const state = await readRepository(name);
+    expect(state?.lifecycle?.rules[0]?.selection.countNumber).toBe(7);
+    expect(JSON.stringify(state?.policy)).toContain('arn:aws:iam::222222222222:root');
+    expect(state?.tags.tier).toBe('gold');
+    const key = await readKey(keyArn);
+    expect(key.policy.Statement.find((entry) => entry.Sid === 'EnvironmentAccountsDecrypt')).toBeDefined();
+    expect(key.tags.tier).toBe('gold');
+
+    // WHEN the platform team adds an environment account and the stack is updated again (tag removed)
+    const untagged = { ...rich, Tags: [] };
+    const widened = { ...SETTINGS, ORG_ENVIRONMENT_ACCOUNTS: JSON.stringify({ dev: '111111111111', prod: '222222222222', qa: '333333333333' }) };
+    const [followed] = await runBundle(responses, [stack.update(name, untagged, rich)], widened);
+    // THEN the repository and key policies name the new account, and the removed tag is gone everywhere
+    expect(followed?.Status).toBe('SUCCESS');
+    const after = await readRepository(name);
+    expect(JSON.stringify(after?.policy)).toContain('arn:aws:iam::333333333333:root');
+    expect(JSON.stringify((await readKey(keyArn)).policy)).toContain('arn:aws:iam::333333333333:root');
+    expect(after?.tags.tier).toBeUndefined();
+    expect((await readKey(keyArn)).tags.tier).toBeUndefined();
+    const stem = `ECR_${base.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+    expect((await readParameters([`${stem}_name`]))[`${stem}_name`]?.tags.tier).toBeUndefined();
+
+    await runBundle(responses, [stack.delete(name, untagged)], widened);
+    expect(await readRepository(name)).toBeUndefined();
   });
 
   it('replaces on a name change, rolls back to the old repository and cleans up the new one', async () => {
