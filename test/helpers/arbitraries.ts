@@ -143,16 +143,8 @@ export function applyDrifts(world: FakeWorld, desired: Desired, chosen: readonly
   }
 }
 
-/** What the provider reads for a desired state (as the provider's own query). */
-export function queryFor(desired: Desired): ObservationQuery {
-  return {
-    repositoryName: desired.repositoryName,
-    repositoryArn: desired.repositoryArn,
-    aliasName: desired.aliasName,
-    parameterNames: [desired.parameters.arn.name, desired.parameters.name.name, ...(desired.parameters.kmsKeyArn ? [desired.parameters.kmsKeyArn.name] : [])],
-    includeKey: desired.key !== undefined,
-  };
-}
+/** What the provider reads for a desired state: the provider's own query. */
+export { queryFor } from '../../handler/src/provider/provider';
 
 /** Everything in the world, for before/after comparisons. */
 export function snapshotOf(world: FakeWorld): string {

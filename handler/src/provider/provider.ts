@@ -206,7 +206,8 @@ function environmentOf(request: ResourceRequest): Environment {
   return env;
 }
 
-function queryFor(desired: Desired): ObservationQuery {
+/** What to read before converging a desired state. */
+export function queryFor(desired: Desired): ObservationQuery {
   return {
     repositoryName: desired.repositoryName,
     repositoryArn: desired.repositoryArn,
