@@ -63,8 +63,7 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     else logger.warn('AWS call failed', entry);
   };
 
-  const run = (plan: readonly (readonly Action[])[], signal: AbortSignal, journal: Journal, state?: RunState) =>
-    execute(plan, deps.runner, signal, journal, state, onAction);
+  const run = (plan: readonly (readonly Action[])[], signal: AbortSignal, journal: Journal) => execute(plan, deps.runner, signal, journal, {}, onAction);
 
   /** Removes what this request created, except `keep`; true when everything went. */
   async function compensate(journal: Journal, settings: Settings, keep?: Parameters<typeof compensationPlan>[2]): Promise<boolean> {
