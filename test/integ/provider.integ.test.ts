@@ -3,7 +3,7 @@
  * endpoint (moto_server in CI: `.ci/run` starts it and sets AWS_ENDPOINT_URL), then the real
  * state read back. Without an endpoint the suite is skipped, and says so.
  */
-import { CreateRepositoryCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
+import { CreateRepositoryCommand, DescribeRepositoriesCommand, SetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
 import { CREATE_FAILED_MARKER, CROSS_ACCOUNT_PULL_ACTIONS } from '../../handler/src/contract';
 import {
   ACCOUNT,
@@ -26,6 +26,14 @@ if (!endpoint) {
 const describeWithEndpoint = endpoint ? describe : describe.skip;
 
 jest.setTimeout(120_000);
+
+/** The statement Lambda adds to a repository policy when a function in the account uses one of its images. */
+const LAMBDA_STATEMENT = {
+  Sid: 'LambdaECRImageRetrievalPolicy',
+  Effect: 'Allow',
+  Principal: { Service: 'lambda.amazonaws.com' },
+  Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+};
 
 describeWithEndpoint('provider bundle against an AWS-compatible endpoint', () => {
   const responses = new ResponseServer();
@@ -159,6 +167,10 @@ describeWithEndpoint('provider bundle against an AWS-compatible endpoint', () =>
     expect(key.policy.Statement.find((entry) => entry.Sid === 'EnvironmentAccountsDecrypt')).toBeDefined();
     expect(key.tags.tier).toBe('gold');
 
+    // AND Lambda adds its own statement to the repository policy, as it does for a function using an image
+    const withLambda = { ...state!.policy!, Statement: [...state!.policy!.Statement, LAMBDA_STATEMENT] };
+    await ecr.send(new SetRepositoryPolicyCommand({ repositoryName: name, policyText: JSON.stringify(withLambda) }));
+
     // WHEN the platform team adds an environment account and the stack is updated again (tag removed)
     const untagged = { ...rich, Tags: [] };
     const widened = { ...SETTINGS, ORG_ENVIRONMENT_ACCOUNTS: JSON.stringify({ dev: '111111111111', prod: '222222222222', qa: '333333333333' }) };
@@ -168,6 +180,7 @@ describeWithEndpoint('provider bundle against an AWS-compatible endpoint', () =>
     const after = await readRepository(name);
     expect(JSON.stringify(after?.policy)).toContain('arn:aws:iam::333333333333:root');
     expect(JSON.stringify((await readKey(keyArn)).policy)).toContain('arn:aws:iam::333333333333:root');
+    expect(after?.policy?.Statement.map((statement) => statement.Sid)).toContain(LAMBDA_STATEMENT.Sid);
     expect(after?.tags.tier).toBeUndefined();
     expect((await readKey(keyArn)).tags.tier).toBeUndefined();
     const stem = `ECR_${base.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;

@@ -6,6 +6,7 @@ import type { RepositorySpec } from '../props/properties';
 import { keyAliasName, parameterStem, repositoryName } from '../props/rules';
 import type { Settings } from '../props/settings';
 import type { Desired, DesiredParameter, Environment, Owner } from './model';
+import { PULL_STATEMENT_SID } from './repository-policy';
 
 const URL_SUFFIX: Readonly<Record<string, string>> = {
   aws: 'amazonaws.com',
@@ -111,7 +112,7 @@ export function repositoryPolicy(env: Environment, accounts: readonly string[]):
     Version: '2012-10-17',
     Statement: [
       {
-        Sid: 'OrgEcrEnvironmentAccountsPull',
+        Sid: PULL_STATEMENT_SID,
         Effect: 'Allow',
         Principal: { AWS: accounts.map((account) => root(env, account)) },
         Action: [...CROSS_ACCOUNT_PULL_ACTIONS],

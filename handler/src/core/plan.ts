@@ -6,6 +6,7 @@ import { ConflictError, UnsupportedUpdateError } from '../errors';
 import { Property } from '../contract';
 import type { Action, Actual, Desired, ObservedKey, ObservedParameter, Owner, Plan } from './model';
 import { belongsToRepository, isOwnedBy, samePolicy, tagChanges } from './ownership';
+import { repositoryPolicyChange } from './repository-policy';
 
 /**
  * Create on the fast path: nothing is read first. The repository is created with its
@@ -98,11 +99,10 @@ export function planConverge(desired: Desired, actual: Actual, owner: Owner): Pl
   } else if (!samePolicy(repository.lifecyclePolicy, desired.lifecyclePolicy)) {
     first.push({ kind: 'ecr.putLifecyclePolicy', repositoryName: name, policy: desired.lifecyclePolicy });
   }
-  if (desired.repositoryPolicy === undefined) {
-    if (repository.repositoryPolicy !== null) first.push({ kind: 'ecr.deleteRepositoryPolicy', repositoryName: name });
-  } else if (!samePolicy(repository.repositoryPolicy, desired.repositoryPolicy)) {
-    first.push({ kind: 'ecr.setRepositoryPolicy', repositoryName: name, policy: desired.repositoryPolicy });
-  }
+  // Only our statement is ours: Lambda's and the teams' own statements stay as they are.
+  const policy = repositoryPolicyChange(repository.repositoryPolicy, desired.repositoryPolicy);
+  if (policy.kind === 'delete') first.push({ kind: 'ecr.deleteRepositoryPolicy', repositoryName: name });
+  if (policy.kind === 'set') first.push({ kind: 'ecr.setRepositoryPolicy', repositoryName: name, policy: policy.policy });
   const repositoryTags = tagChanges(repository.tags, desired.repositoryTags);
   if (Object.keys(repositoryTags.set).length > 0) first.push({ kind: 'ecr.tagResource', repositoryArn: repository.arn, tags: repositoryTags.set });
   if (repositoryTags.remove.length > 0) first.push({ kind: 'ecr.untagResource', repositoryArn: repository.arn, tagKeys: repositoryTags.remove });
