@@ -29,9 +29,18 @@ export function environmentFromStackId(stackId: string): Environment | undefined
   return { partition, region, account, urlSuffix: URL_SUFFIX[partition] ?? 'amazonaws.com' };
 }
 
-/** The names a repository's resources have; also what Delete looks for. */
-export function resourceNames(spec: Pick<RepositorySpec, 'applicationName' | 'baseName'>, settings: Settings) {
-  const name = repositoryName(settings.organizationPrefix, spec.applicationName, spec.baseName);
+/** The ARN of a repository of this account and Region. */
+export function repositoryArnOf(env: Environment, repository: string): string {
+  return `arn:${env.partition}:ecr:${env.region}:${env.account}:repository/${repository}`;
+}
+
+/**
+ * The names a repository's resources have; also what Delete looks for. `existingName` keeps
+ * the name a repository already has (its physical id): an in-place Update never renames,
+ * even when the prefix setting or the naming rules changed since the repository was created.
+ */
+export function resourceNames(spec: Pick<RepositorySpec, 'applicationName' | 'baseName'>, settings: Settings, existingName?: string) {
+  const name = existingName ?? repositoryName(settings.organizationPrefix, spec.applicationName, spec.baseName);
   const stem = `${settings.parameterPrefix}${parameterStem(spec.baseName)}`;
   return {
     repositoryName: name,
@@ -42,9 +51,9 @@ export function resourceNames(spec: Pick<RepositorySpec, 'applicationName' | 'ba
   };
 }
 
-export function desiredState(spec: RepositorySpec, settings: Settings, env: Environment, owner: Owner): Desired {
-  const names = resourceNames(spec, settings);
-  const repositoryArn = `arn:${env.partition}:ecr:${env.region}:${env.account}:repository/${names.repositoryName}`;
+export function desiredState(spec: RepositorySpec, settings: Settings, env: Environment, owner: Owner, existingName?: string): Desired {
+  const names = resourceNames(spec, settings, existingName);
+  const repositoryArn = repositoryArnOf(env, names.repositoryName);
   const repositoryUri = `${env.account}.dkr.ecr.${env.region}.${env.urlSuffix}/${names.repositoryName}`;
   const sharedWith = spec.shareableWithAllEnvs ? environmentAccountsOtherThan(settings, env.account) : [];
 

@@ -61,10 +61,26 @@ export function parseProperties(
   };
 }
 
+/** What identifies a repository: enough to name it, whatever else the properties hold. */
+export type RepositoryIdentity = Pick<RepositorySpec, 'applicationName' | 'baseName' | 'useKmsKey'>;
+
+/**
+ * The identity of a repository from properties that may not pass today's full checks (a
+ * Delete or the old side of an Update: properties written under an older provider, or
+ * tags that clash with a mandatory tag added since). Undefined when not even the names parse.
+ */
+export function parseIdentity(raw: Readonly<Record<string, unknown>> | undefined): RepositoryIdentity | undefined {
+  const properties = raw ?? {};
+  const applicationName = checkNamePart(Property.ApplicationName, properties[Property.ApplicationName]);
+  const baseName = checkNamePart(Property.RepositoryBaseName, properties[Property.RepositoryBaseName]);
+  const useKmsKey = optional(properties[Property.UseKmsKey], (value) => checkBoolean(Property.UseKmsKey, value), false);
+  if (!applicationName.ok || !baseName.ok || !useKmsKey.ok) return undefined;
+  return { applicationName: applicationName.value, baseName: baseName.value, useKmsKey: useKmsKey.value };
+}
+
 /** An absent property, or an empty string (how a template's empty parameter arrives), takes the default. */
 function optional<T>(value: unknown, check: (value: unknown) => { ok: true; value: T } | { ok: false; problem: string }, fallback: T) {
   if (value === undefined || value === null || value === '') return { ok: true as const, value: fallback };
   return check(value);
 }
 
-export { show };

@@ -5,13 +5,13 @@
 import type { ExecutionContext, ResourceHandler, ResourceOutcome, ResourceRequest } from '../cfn/types';
 import { Attribute, CREATE_FAILED_MARKER } from '../contract';
 import { planDelete } from '../core/delete';
-import { desiredState, environmentFromStackId, resourceNames } from '../core/desired';
+import { desiredState, environmentFromStackId, repositoryArnOf, resourceNames } from '../core/desired';
 import { targetOf } from '../core/describe';
 import type { Action, Actual, Desired, Environment, Owner } from '../core/model';
 import { planConverge, planCreate, unsupportedKeyChangeMessage } from '../core/plan';
 import { InvalidPropertiesError, UnsupportedUpdateError, awsErrorCode } from '../errors';
-import { parseProperties, type RepositorySpec } from '../props/properties';
-import { keyAliasName, REPOSITORY_NAME_PATTERN } from '../props/rules';
+import { parseIdentity, parseProperties } from '../props/properties';
+import { keyAliasName, REPOSITORY_NAME_PATTERN, repositoryName } from '../props/rules';
 import { parseSettings, type Settings } from '../props/settings';
 import { type ActionRunner, compensationPlan, execute, Journal, type RunState } from './execute';
 
@@ -126,34 +126,29 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
   async function remove(request: ResourceRequest, settings: Settings, owner: Owner, signal: AbortSignal): Promise<ResourceOutcome> {
     const physicalId = request.physicalResourceId ?? '';
     const done = { physicalResourceId: physicalId };
-    if (!REPOSITORY_NAME_PATTERN.test(physicalId) || !physicalId.startsWith(`${settings.organizationPrefix}-`)) {
+    // Ownership tags decide what is ours, not today's prefix: a repository made before the
+    // platform changed ORG_PREFIX is still ours to delete.
+    if (!REPOSITORY_NAME_PATTERN.test(physicalId)) {
       logger.info('The physical id names no repository of ours: nothing to delete', { physicalResourceId: physicalId });
       return done;
     }
+    // The repository name is the physical id; the parameter names come from the base name.
+    const identity = parseIdentity(request.properties);
+    if (!identity) logger.warn('The deleted resource’s names do not parse: deleting the repository and its key only');
+    const names = identity ? resourceNames(identity, settings, physicalId) : undefined;
     const env = environmentOf(request);
-    // Parameter names come from the properties; the repository name is the physical id.
-    let names: ReturnType<typeof resourceNames> | undefined;
-    let spec: RepositorySpec | undefined;
-    try {
-      spec = parseProperties(request.properties, settings.mandatoryTags);
-      names = resourceNames(spec, settings);
-    } catch (error) {
-      logger.warn('Properties of the deleted resource do not parse: deleting the repository and key only', { error: String(error) });
-    }
-    // The alias follows the repository name, which is the physical id.
-    const aliasName = keyAliasName(physicalId);
     const actual = await deps.observer.observe(
       {
         repositoryName: physicalId,
-        repositoryArn: `arn:${env.partition}:ecr:${env.region}:${env.account}:repository/${physicalId}`,
-        aliasName,
+        repositoryArn: repositoryArnOf(env, physicalId),
+        aliasName: keyAliasName(physicalId),
         parameterNames: names ? [names.arnParameter, names.nameParameter, names.kmsKeyArnParameter] : [],
-        includeKey: spec?.useKmsKey ?? true,
+        includeKey: identity?.useKmsKey ?? true,
         includePolicies: false,
       },
       signal,
     );
-    const decision = planDelete(physicalId, aliasName, actual, owner, settings.deletionWindowDays);
+    const decision = planDelete(physicalId, keyAliasName(physicalId), actual, owner, settings.deletionWindowDays);
     if (decision.skipped) logger.info(`Delete: ${decision.skipped}`);
     await run(decision.plan, signal, new Journal());
     return done;
@@ -167,36 +162,36 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     if (request.requestType === 'Delete') return remove(request, settings, owner, signal);
 
     const spec = parseProperties(request.properties, settings.mandatoryTags);
-    const desired = desiredState(spec, settings, environmentOf(request), owner);
+    const env = environmentOf(request);
 
     if (request.requestType === 'Create') {
+      const desired = desiredState(spec, settings, env, owner);
       context.claimPhysicalId(desired.repositoryName);
       return createOrAdopt(desired, settings, owner, signal);
     }
 
-    // Update
-    if (desired.repositoryName !== request.physicalResourceId) {
+    // Update. Replacement is a change of ApplicationName or RepositoryBaseName, judged with
+    // today's rules on both sides: a new prefix setting or naming rule never renames (and so
+    // never deletes) a live repository.
+    const physicalId = request.physicalResourceId ?? '';
+    const previous = parseIdentity(request.oldProperties);
+    const renamed = previous
+      ? repositoryName(settings.organizationPrefix, previous.applicationName, previous.baseName) !== repositoryName(settings.organizationPrefix, spec.applicationName, spec.baseName)
+      : repositoryName(settings.organizationPrefix, spec.applicationName, spec.baseName) !== physicalId;
+    if (renamed) {
+      const desired = desiredState(spec, settings, env, owner);
       logger.info('Update replaces the repository: creating the new one; CloudFormation deletes the old one afterwards', {
-        from: request.physicalResourceId,
+        from: physicalId,
         to: desired.repositoryName,
       });
       return createOrAdopt(desired, settings, owner, signal);
     }
-    const previous = parseOld(request.oldProperties, settings);
     if (previous && previous.useKmsKey !== spec.useKmsKey) {
       // Checked before any AWS call: the answer does not depend on what exists.
-      throw new UnsupportedUpdateError(unsupportedKeyChangeMessage(desired.repositoryName, spec.useKmsKey));
+      throw new UnsupportedUpdateError(unsupportedKeyChangeMessage(physicalId, spec.useKmsKey));
     }
-    return converge(desired, owner, signal);
+    return converge(desiredState(spec, settings, env, owner, physicalId), owner, signal);
   };
-
-  function parseOld(old: Record<string, unknown> | undefined, settings: Settings): RepositorySpec | undefined {
-    try {
-      return old ? parseProperties(old, settings.mandatoryTags) : undefined;
-    } catch {
-      return undefined;
-    }
-  }
 }
 
 function environmentOf(request: ResourceRequest): Environment {

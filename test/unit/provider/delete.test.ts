@@ -48,14 +48,47 @@ describe('createRepositoryHandler on Delete', () => {
   it.each([
     ['the create-failed marker', CREATE_FAILED_MARKER],
     ['an id CloudFormation invented', 'app-Repository-1A2B3C4D5E6F'],
-    ['an id outside the organisation prefix', 'other-shop-orders-api'],
-    ['an id that only starts like the prefix', 'acmeshop-orders-api'],
     ['an empty id', ''],
   ])('succeeds without any AWS call when the physical id is %s', async (_case, physicalId) => {
     const { world, send } = givenProvider();
     await expect(send(givenDeleteRequest(physicalId))).resolves.toEqual({ physicalResourceId: physicalId });
     expect(world.reads).toEqual([]);
     expect(world.calls).toEqual([]);
+  });
+
+  it.each([
+    ['an id outside the organisation prefix', 'other-shop-orders-api'],
+    ['an id that only starts like the prefix', 'acmeshop-orders-api'],
+  ])('succeeds without writing when the physical id is %s and nothing of ours has that name', async (_case, physicalId) => {
+    const { world, send } = givenProvider();
+    await expect(send(givenDeleteRequest(physicalId))).resolves.toEqual({ physicalResourceId: physicalId });
+    expect(world.calls).toEqual([]);
+  });
+
+  it('deletes the parameters too when the properties clash with a tag the platform has since made mandatory', async () => {
+    // GIVEN a repository with a consumer tag that later became an organisation tag
+    const world = new FakeWorld();
+    const properties = givenProperties({ Tags: [{ Key: 'compliance', Value: 'mine' }] });
+    await givenProvider({ world }).send(givenCreateRequest(properties));
+    const stricter = givenSettingsEnv({ ORG_MANDATORY_TAGS: JSON.stringify({ compliance: 'pci' }) });
+    // WHEN the stack is deleted
+    await givenProvider({ world, settings: stricter }).send(givenDeleteRequest(NAME, properties));
+    // THEN nothing is left behind
+    expect(world.repositories.has(NAME)).toBe(false);
+    expect([...world.parameters.keys()]).toEqual([]);
+  });
+
+  it('deletes a repository of ours named under an earlier organisation prefix (ownership tags decide, not the prefix)', async () => {
+    // GIVEN a repository this resource created before the platform changed ORG_PREFIX
+    const world = new FakeWorld();
+    const { send: sendBefore } = givenProvider({ world, settings: { ...givenSettingsEnv(), ORG_PREFIX: 'oldco' } });
+    await sendBefore(givenCreateRequest(givenProperties()));
+    expect(world.repositories.has('oldco-shop-orders-api')).toBe(true);
+    // WHEN its Delete arrives under today's prefix
+    const { send } = givenProvider({ world });
+    await send(givenDeleteRequest('oldco-shop-orders-api'));
+    // THEN it is gone
+    expect(world.repositories.has('oldco-shop-orders-api')).toBe(false);
   });
 
   it('reads but never writes when the repository belongs to someone else', async () => {

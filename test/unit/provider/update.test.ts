@@ -42,6 +42,35 @@ describe('createRepositoryHandler on Update', () => {
     expect(world.repositories.get(NAME)?.repositoryPolicy).not.toContain('333333333333');
   });
 
+  it('keeps the repository in place, under its name, when only the organisation prefix setting changed since', async () => {
+    // GIVEN a repository created under the prefix acme
+    const world = new FakeWorld();
+    await givenProvider({ world }).send(givenCreateRequest(givenFullProperties()));
+    world.calls.length = 0;
+    // WHEN the platform renamed the prefix, and the stack changes a tag
+    const renamedPrefix = givenSettingsEnv({ ORG_PREFIX: 'newco' });
+    const tagged = givenFullProperties({ Tags: [{ Key: 'team', Value: 'checkout' }] });
+    const outcome = await givenProvider({ world, settings: renamedPrefix }).send(givenUpdateRequest({ physicalResourceId: NAME, old: givenFullProperties(), new: tagged }));
+    // THEN no new repository was made (a replacement would delete the live one and its images)
+    expect(outcome.physicalResourceId).toBe(NAME);
+    expect(world.repositories.has('newco-shop-orders-api')).toBe(false);
+    expect(world.calls.map((action) => action.kind)).not.toContain('ecr.createRepository');
+    expect(world.repositories.get(NAME)?.tags.team).toBe('checkout');
+  });
+
+  it('updates in place when the old properties no longer pass today’s checks (a tag the platform has since made mandatory)', async () => {
+    // GIVEN a repository whose consumer tag is now an organisation tag with another value
+    const world = new FakeWorld();
+    const old = givenFullProperties({ Tags: [{ Key: 'compliance', Value: 'mine' }] });
+    await givenProvider({ world }).send(givenCreateRequest(old));
+    const stricter = givenSettingsEnv({ ORG_MANDATORY_TAGS: JSON.stringify({ compliance: 'pci' }) });
+    // WHEN the stack drops the clashing tag
+    const outcome = await givenProvider({ world, settings: stricter }).send(givenUpdateRequest({ physicalResourceId: NAME, old, new: givenFullProperties({ Tags: [] }) }));
+    // THEN the same repository carries the organisation's value
+    expect(outcome.physicalResourceId).toBe(NAME);
+    expect(world.repositories.get(NAME)?.tags.compliance).toBe('pci');
+  });
+
   it('repairs drift when the properties did not change', async () => {
     const { world, send } = givenProvider();
     await send(givenCreateRequest(givenFullProperties()));
