@@ -2,9 +2,10 @@
  * The provider role's permissions: one statement per need, each with the reason it exists.
  * Scoping, from narrowest available to widest:
  * - ECR: repositories named `{prefix}-*` (the only names the provider can produce).
- * - KMS keys: only keys carrying the provider's ownership tag `org-ecr:stack-id` whose value
- *   is a CloudFormation stack of this account and Region (ABAC); ECR's grants additionally
- *   only through ECR in this Region and only for AWS resources.
+ * - KMS keys: each key's own policy names the provider role (effective at once). In IAM, only
+ *   keys carrying the provider's ownership tag `org-ecr:stack-id` naming a CloudFormation
+ *   stack of this account and Region AND an organisation alias (ABAC); ECR's grants
+ *   additionally only through ECR in this Region and only for AWS resources.
  * - KMS aliases: `alias/{prefix}-*`; keys found through such an alias are only read.
  * - SSM: parameters `ECR_*` under the configured path prefix.
  * The one `*` resource is `kms:CreateKey`, which has no resource to name before the key
@@ -52,10 +53,8 @@ export const ECR_ACTIONS = [
 export const KMS_OWNED_KEY_ACTIONS = [
   'kms:DescribeKey',
   'kms:PutKeyPolicy',
-  'kms:GetKeyPolicy',
   'kms:EnableKeyRotation',
   'kms:DisableKeyRotation',
-  'kms:GetKeyRotationStatus',
   'kms:TagResource',
   'kms:UntagResource',
   'kms:ListResourceTags',
@@ -73,7 +72,6 @@ export const KMS_ALIAS_ACTIONS = ['kms:CreateAlias', 'kms:UpdateAlias', 'kms:Del
 export const SSM_ACTIONS = [
   'ssm:PutParameter',
   'ssm:GetParameters',
-  'ssm:DeleteParameter',
   'ssm:DeleteParameters',
   'ssm:AddTagsToResource',
   'ssm:RemoveTagsFromResource',
@@ -88,9 +86,16 @@ export function providerStatements(scope: IConstruct, input: ProviderPolicyInput
   const prefix = input.organizationPrefix;
   const keys = stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
   const ownStacks = stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: '*' });
-  const ownedKey = { StringLike: { [`aws:ResourceTag/${OwnershipTag.StackId}`]: ownStacks } };
+  const organisationAlias = `alias/${prefix}-*`;
+  // Ours: tagged by the provider AND named by an organisation alias. The tag alone is not
+  // enough, since KmsTagKeysAtCreation can put a tag on any key; an alias on a key needs
+  // CreateAlias on that key, which only the key's own policy (naming the provider) grants.
+  const ownedKey = {
+    StringLike: { [`aws:ResourceTag/${OwnershipTag.StackId}`]: ownStacks },
+    'ForAnyValue:StringLike': { 'kms:ResourceAliases': organisationAlias },
+  };
   const taggedAsOurs = { StringLike: { [`aws:RequestTag/${OwnershipTag.StackId}`]: ownStacks } };
-  const viaEcr = { StringEquals: { 'kms:ViaService': `ecr.${stack.region}.amazonaws.com` } };
+  const viaEcr = { StringEquals: { 'kms:ViaService': `ecr.${stack.region}.${stack.urlSuffix}` } };
 
   const statement = (sid: string, why: string, props: Omit<iam.PolicyStatementProps, 'sid' | 'effect'>): ProviderStatement => ({
     statement: new iam.PolicyStatement({ sid, effect: iam.Effect.ALLOW, ...props }),
@@ -118,7 +123,7 @@ export function providerStatements(scope: IConstruct, input: ProviderPolicyInput
     ),
     statement(
       'KmsManageOwnedKeys',
-      'The provider manages the lifecycle (policy, rotation, tags, alias target, scheduled deletion) only of keys it created, which carry its ownership tag naming a stack of this account and Region (ABAC); key ids are unknown before creation.',
+      'Each key the provider creates names the provider role in its key policy, which takes effect at once; this statement is the fallback that survives a replaced provider role: lifecycle calls (policy, rotation, tags, alias target, scheduled deletion) only on keys carrying the provider ownership tag naming a stack of this account and Region and an organisation alias (ABAC); key ids are unknown before creation.',
       { actions: [...KMS_OWNED_KEY_ACTIONS], resources: [keys], conditions: ownedKey },
     ),
     statement(
@@ -128,8 +133,8 @@ export function providerStatements(scope: IConstruct, input: ProviderPolicyInput
     ),
     statement(
       'KmsDescribeKeysByOrganisationAlias',
-      'Before creating a key the provider looks its alias up (DescribeKey with alias/{prefix}-...) to adopt its own key after a retried request or to report a conflict; the key behind the alias is unknown, so the request alias is the scope.',
-      { actions: ['kms:DescribeKey'], resources: [keys], conditions: { StringLike: { 'kms:RequestAlias': `alias/${prefix}-*` } } },
+      'When it converges, adopts or deletes a repository, the provider looks its key up by alias (DescribeKey with alias/{prefix}-...) to find its own key or report a conflict; the key behind the alias is unknown, so the request alias is the scope.',
+      { actions: ['kms:DescribeKey'], resources: [keys], conditions: { StringLike: { 'kms:RequestAlias': organisationAlias } } },
     ),
     statement(
       'KmsReadKeysBehindOrganisationAliases',
@@ -137,12 +142,12 @@ export function providerStatements(scope: IConstruct, input: ProviderPolicyInput
       {
         actions: ['kms:DescribeKey', 'kms:ListResourceTags'],
         resources: [keys],
-        conditions: { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': `alias/${prefix}-*` } },
+        conditions: { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': organisationAlias } },
       },
     ),
     statement(
       'KmsEcrCreateGrantOnOwnedKeys',
-      'ECR encrypts a repository with the customer key by creating grants with the caller\'s permissions; allowed only through ECR in this Region, only for AWS resources, and only on keys the provider created.',
+      'ECR encrypts a repository with the customer key by creating grants with the caller\'s permissions (each key policy also allows this through ECR, for a key IAM cannot see the tags of yet); allowed only through ECR in this Region, only for AWS resources, and only on keys the provider created.',
       {
         actions: ['kms:CreateGrant'],
         resources: [keys],

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { HANDLER_ENTRY, SERVICE_TOKEN_EXPORT_NAME, SERVICE_TOKEN_PARAMETER_NAME, Setting, SettingDefault } from '../handler/src/contract';
+import { HANDLER_ENTRY, PROVIDER_ROLE_ARN_ENV, SERVICE_TOKEN_EXPORT_NAME, SERVICE_TOKEN_PARAMETER_NAME, Setting, SettingDefault } from '../handler/src/contract';
 import { show } from '../handler/src/props/rules';
 import { InvalidConstructPropsError } from './errors';
 import { handlerBundleDirectory } from './handler-bundle';
@@ -179,6 +179,8 @@ export class OrgEcrRepositoryProvider extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: settingsEnvironment(this, props),
     });
+    // Every key the provider creates names this role in its key policy (see contract.ts).
+    fn.addEnvironment(PROVIDER_ROLE_ARN_ENV, this.role.roleArn);
     this.lambdaFunction = fn;
     this.serviceToken = fn.functionArn;
 

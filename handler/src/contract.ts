@@ -60,6 +60,31 @@ export const Setting = {
 } as const;
 export type SettingName = (typeof Setting)[keyof typeof Setting];
 
+/**
+ * Set by the provider's own deployment (the CDK construct and the generated raw template),
+ * never by hand: the provider role's ARN. Each customer key's policy names this role, so the
+ * provider may manage a key it just created at once; IAM conditions on resource tags may take
+ * minutes to see a new key's tags.
+ */
+export const PROVIDER_ROLE_ARN_ENV = 'ORG_PROVIDER_ROLE_ARN' as const;
+
+/** Actions the provider role gets on its own keys through each key's policy. */
+export const PROVIDER_KEY_ACTIONS = [
+  'kms:DescribeKey',
+  'kms:PutKeyPolicy',
+  'kms:EnableKeyRotation',
+  'kms:DisableKeyRotation',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ListResourceTags',
+  'kms:CreateAlias',
+  'kms:UpdateAlias',
+  'kms:DeleteAlias',
+  'kms:EnableKey',
+  'kms:CancelKeyDeletion',
+  'kms:ScheduleKeyDeletion',
+] as const;
+
 export const SettingDefault = {
   KmsKeyRotation: false,
   KmsKeyDeletionWindowDays: 30,

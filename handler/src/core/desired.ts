@@ -1,7 +1,7 @@
 /**
  * From a validated spec and the platform's settings to the desired state of every resource.
  */
-import { CROSS_ACCOUNT_KEY_ACTIONS, CROSS_ACCOUNT_PULL_ACTIONS, OwnershipTag, ParameterSuffix } from '../contract';
+import { CROSS_ACCOUNT_KEY_ACTIONS, CROSS_ACCOUNT_PULL_ACTIONS, OwnershipTag, ParameterSuffix, PROVIDER_KEY_ACTIONS } from '../contract';
 import type { RepositorySpec } from '../props/properties';
 import { keyAliasName, parameterStem, repositoryName } from '../props/rules';
 import type { Settings } from '../props/settings';
@@ -76,7 +76,7 @@ export function desiredState(spec: RepositorySpec, settings: Settings, env: Envi
           key: {
             aliasName: names.aliasName,
             description: `Encrypts the images of ECR repository ${names.repositoryName} (Org::ECR::Repository)`,
-            policy: keyPolicy(env, sharedWith),
+            policy: keyPolicy(env, sharedWith, settings.providerRoleArn),
             rotation: settings.keyRotation,
             deletionWindowDays: settings.deletionWindowDays,
           },
@@ -132,10 +132,12 @@ export function repositoryPolicy(env: Environment, accounts: readonly string[]):
 
 /**
  * The owning account administers the key (IAM decides who in it); any principal of that
- * account may use it through ECR only (the shape of AWS's own `aws/ecr` key policy); when
- * shared, the environment accounts may decrypt and describe, nothing else.
+ * account may use it through ECR only (the shape of AWS's own `aws/ecr` key policy, including
+ * the grant ECR retires when the repository is deleted); the provider's role manages the key's
+ * life cycle by name, which takes effect with the key itself rather than when IAM sees the
+ * key's tags; when shared, the environment accounts may decrypt and describe, nothing else.
  */
-export function keyPolicy(env: Environment, sharedWith: readonly string[]): string {
+export function keyPolicy(env: Environment, sharedWith: readonly string[], providerRoleArn?: string): string {
   const statements: object[] = [
     {
       Sid: 'OwnerAccountAdministersKey',
@@ -148,13 +150,22 @@ export function keyPolicy(env: Environment, sharedWith: readonly string[]): stri
       Sid: 'EcrUsesKeyForOwnerAccount',
       Effect: 'Allow',
       Principal: { AWS: '*' },
-      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey', 'kms:CreateGrant'],
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey', 'kms:CreateGrant', 'kms:RetireGrant'],
       Resource: '*',
       Condition: {
         StringEquals: { 'kms:CallerAccount': env.account, 'kms:ViaService': `ecr.${env.region}.${env.urlSuffix}` },
       },
     },
   ];
+  if (providerRoleArn !== undefined) {
+    statements.push({
+      Sid: 'ProviderManagesKey',
+      Effect: 'Allow',
+      Principal: { AWS: providerRoleArn },
+      Action: [...PROVIDER_KEY_ACTIONS],
+      Resource: '*',
+    });
+  }
   if (sharedWith.length > 0) {
     statements.push({
       Sid: 'EnvironmentAccountsDecrypt',

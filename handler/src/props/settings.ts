@@ -2,7 +2,7 @@
  * The platform team's provider settings, read from the Lambda's environment variables.
  * Invalid settings fail every request with a message naming the setting.
  */
-import { Limits, Setting, SettingDefault } from '../contract';
+import { Limits, PROVIDER_ROLE_ARN_ENV, Setting, SettingDefault } from '../contract';
 import { InvalidSettingsError } from '../errors';
 import { checkBoolean, checkTagKey, checkTagValue, checkWholeNumber, show } from './rules';
 
@@ -15,12 +15,15 @@ export interface Settings {
   readonly deletionWindowDays: number;
   /** `''` or a path ending in `/`, e.g. `/platform/ecr/`. */
   readonly parameterPrefix: string;
+  /** The provider's own role, named in every key policy; absent when not deployed by our construct. */
+  readonly providerRoleArn?: string;
 }
 
 const ORGANIZATION_PREFIX = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const ENVIRONMENT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const PARAMETER_PATH_SEGMENT = /^[a-zA-Z0-9_.-]+$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 /** @throws InvalidSettingsError naming every bad setting and its value. */
 export function parseSettings(env: Readonly<Record<string, string | undefined>>): Settings {
@@ -61,6 +64,11 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
 
   const parameterPrefix = parseParameterPrefix(env[Setting.ParameterPrefix], problems);
 
+  const providerRoleArn = (env[PROVIDER_ROLE_ARN_ENV] ?? '').trim();
+  if (providerRoleArn !== '' && !ROLE_ARN.test(providerRoleArn)) {
+    problems.push(`\`${PROVIDER_ROLE_ARN_ENV}\` must be the ARN of an IAM role (set by the provider's deployment); got: ${show(providerRoleArn)}`);
+  }
+
   if (problems.length > 0 || !rotation.ok || !window.ok) throw new InvalidSettingsError(problems);
   return {
     organizationPrefix: prefix,
@@ -69,6 +77,7 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
     keyRotation: rotation.value,
     deletionWindowDays: window.value,
     parameterPrefix,
+    ...(providerRoleArn === '' ? {} : { providerRoleArn }),
   };
 }
 

@@ -118,6 +118,7 @@ describe('OrgEcrRepositoryProvider', () => {
       const environment = (Object.values(variables)[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
       expect(environment).toEqual({
         ORG_PREFIX: { Ref: 'Prefix' },
+        ORG_PROVIDER_ROLE_ARN: { 'Fn::GetAtt': [expect.stringMatching(/^ProviderRole/), 'Arn'] },
         ORG_ENVIRONMENT_ACCOUNTS: { Ref: 'Accounts' },
         ORG_MANDATORY_TAGS: { 'Fn::Join': ['', ['{"team":"', { Ref: 'Team' }, '"}']] },
         ORG_KMS_KEY_ROTATION: { Ref: 'Rotation' },
@@ -216,8 +217,11 @@ describe('OrgEcrRepositoryProvider', () => {
       givenProvider(stack);
       // THEN
       const template = templateOf(stack);
-      const ownedKey = { StringLike: { 'aws:ResourceTag/org-ecr:stack-id': ownStacks } };
-      const viaEcr = { StringEquals: { 'kms:ViaService': `ecr.${REGION}.amazonaws.com` } };
+      const ownedKey = {
+        StringLike: { 'aws:ResourceTag/org-ecr:stack-id': ownStacks },
+        'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/acme-*' },
+      };
+      const viaEcr = { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', [`ecr.${REGION}.`, { Ref: 'AWS::URLSuffix' }]] } } };
       expect(policyStatements(template)).toEqual([
         {
           Sid: 'EcrManageOrganisationRepositories',
@@ -259,10 +263,8 @@ describe('OrgEcrRepositoryProvider', () => {
           Action: [
             'kms:DescribeKey',
             'kms:PutKeyPolicy',
-            'kms:GetKeyPolicy',
             'kms:EnableKeyRotation',
             'kms:DisableKeyRotation',
-            'kms:GetKeyRotationStatus',
             'kms:TagResource',
             'kms:UntagResource',
             'kms:ListResourceTags',
@@ -316,7 +318,6 @@ describe('OrgEcrRepositoryProvider', () => {
           Action: [
             'ssm:PutParameter',
             'ssm:GetParameters',
-            'ssm:DeleteParameter',
             'ssm:DeleteParameters',
             'ssm:AddTagsToResource',
             'ssm:RemoveTagsFromResource',

@@ -108,6 +108,19 @@ describe('desiredState', () => {
       expect(statements).toHaveLength(3);
     });
 
+    it('names the provider role with the key lifecycle actions, so managing a new key does not wait for IAM to see its tags', () => {
+      // GIVEN the role the provider's deployment passes in
+      const role = 'arn:aws:iam::111111111111:role/OrgEcrProviderRole';
+      // WHEN the key policy is built
+      const statements = statementsOf(givenDesired({ useKmsKey: true }, { providerRoleArn: role }).key?.policy);
+      // THEN one statement names the role, with the lifecycle actions and nothing else
+      const provider = statements.find((statement) => statement.Sid === 'ProviderManagesKey');
+      expect(provider).toMatchObject({ Principal: { AWS: role }, Effect: 'Allow' });
+      expect(provider?.Action).toEqual(expect.arrayContaining(['kms:CreateAlias', 'kms:EnableKeyRotation', 'kms:TagResource', 'kms:ScheduleKeyDeletion']));
+      expect(provider?.Action).not.toContain('kms:Decrypt');
+      expect(provider?.Action).not.toContain('kms:*');
+    });
+
     it('takes rotation and the deletion window from the settings', () => {
       expect(givenDesired({ useKmsKey: true }, { keyRotation: true, deletionWindowDays: 7 }).key).toMatchObject({ rotation: true, deletionWindowDays: 7 });
     });

@@ -108,6 +108,15 @@ describe('parseSettings', () => {
     for (const fragment of fragments) expect(problems[0]).toContain(fragment);
   });
 
+  it('reads the provider role set by the provider deployment, and fails naming it when it is not a role ARN', () => {
+    const role = 'arn:aws:iam::111111111111:role/path/OrgEcrProviderRole';
+    expect(parseSettings({ ORG_PREFIX: 'acme', ORG_PROVIDER_ROLE_ARN: role }).providerRoleArn).toBe(role);
+    expect(parseSettings({ ORG_PREFIX: 'acme' }).providerRoleArn).toBeUndefined();
+    expect(() => parseSettings({ ORG_PREFIX: 'acme', ORG_PROVIDER_ROLE_ARN: 'arn:aws:iam::111111111111:user/bob' })).toThrow(
+      /`ORG_PROVIDER_ROLE_ARN` must be the ARN of an IAM role.*got: "arn:aws:iam::111111111111:user\/bob"/,
+    );
+  });
+
   it('fails reporting every bad setting at once and telling who fixes them', () => {
     let error: unknown;
     try {

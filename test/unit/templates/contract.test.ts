@@ -8,6 +8,7 @@ import {
   FRAMEWORK_PROPERTIES,
   PROPERTY_NAMES,
   SERVICE_TOKEN_EXPORT_NAME,
+  PROVIDER_ROLE_ARN_ENV,
   SERVICE_TOKEN_PARAMETER_NAME,
   Setting,
 } from '../../../handler/src/contract';
@@ -142,16 +143,19 @@ describe('the provider template', () => {
     return functions[0]![1].Properties as { Environment: { Variables: Record<string, unknown> }; Timeout: number; Role: unknown };
   };
 
-  it('gives the provider Lambda every contract setting, each from its own parameter', () => {
+  it('gives the provider Lambda every contract setting, each from its own parameter, and its own role ARN', () => {
     // GIVEN
     const t = provider();
     // WHEN
-    const variables = functionOf(t).Environment.Variables;
-    // THEN
-    expect(Object.keys(variables).sort()).toEqual(Object.values(Setting).sort());
-    const referenced = Object.values(variables).map((value) => (value as { Ref: string }).Ref);
+    const { [PROVIDER_ROLE_ARN_ENV]: roleArn, ...settings } = functionOf(t).Environment.Variables;
+    // THEN every platform setting comes from a parameter of its own
+    expect(Object.keys(settings).sort()).toEqual(Object.values(Setting).sort());
+    const referenced = Object.values(settings).map((value) => (value as { Ref: string }).Ref);
     expect(new Set(referenced).size).toBe(referenced.length);
     for (const name of referenced) expect(t.Parameters).toHaveProperty([name]);
+    // AND the role ARN is the function's own role, not something to type in
+    expect(roleArn).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+    expect(t.Resources[(roleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]]?.Type).toBe('AWS::IAM::Role');
   });
 
   it("runs the provider with the construct's default timeout", () => {
