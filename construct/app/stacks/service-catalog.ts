@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { SERVICE_TOKEN_PARAMETER_NAME } from '../../../handler/src/contract';
 import type { ApplicationHelper } from '../../application-helper';
 import { launchRoleName, OrgEcrLaunchRole } from './launch-role';
+import { contextOrganizationalUnitIds, OrgEcrPortfolioShares, SERVICE_CATALOG_CONTEXT_KEY } from './portfolio-share';
 import { PROVIDER_CONTEXT_KEY } from './provider-stack';
 import { OrgEcrRepositoryProduct } from './repository-product';
 import { newTemplateStack, packageVersion, withoutPathMetadata } from './template-stack';
@@ -37,6 +38,15 @@ export interface OrgEcrPortfolioProps {
    * @default - no TagOptions
    */
   readonly organisationTagOptions?: servicecatalog.TagOptions;
+  /**
+   * OUs to share the portfolio with, with its TagOptions and principal names, e.g.
+   * `["ou-ab12-cd345678"]`. A share needs a Lambda function (an asset), so the stack must be
+   * deployed with `cdk deploy`, from the management account or the Service Catalog delegated
+   * administrator.
+   *
+   * @default - no OU share: the `ShareWithOrganizationalUnit` output gives the CLI command
+   */
+  readonly shareWithOrganizationalUnits?: readonly string[];
 }
 
 /**
@@ -95,6 +105,9 @@ export class OrgEcrPortfolio extends Construct {
       principalType: 'IAM_PATTERN',
     });
     endUser.cfnOptions.condition = hasEndUser;
+    if (props.shareWithOrganizationalUnits !== undefined && props.shareWithOrganizationalUnits.length > 0) {
+      new OrgEcrPortfolioShares(this, 'OrganizationalUnitShares', { portfolio: this.portfolio, organizationalUnitIds: props.shareWithOrganizationalUnits });
+    }
 
     new CfnOutput(stack, 'PortfolioId', { description: 'The portfolio id', value: this.portfolio.portfolioId });
     new CfnOutput(stack, 'ProductId', { description: 'The product id', value: this.product.productId });
@@ -108,7 +121,8 @@ export class OrgEcrPortfolio extends Construct {
 /**
  * The CDK door: the product template is the `OrgEcrRepositoryProduct` ProductStack; the launch
  * role is created here and may invoke the account's provider (found through its SSM
- * parameter); the TagOptions are the `provider.mandatoryTags` of cdk.json.
+ * parameter); the TagOptions are the `provider.mandatoryTags` of cdk.json; the portfolio is
+ * shared with the OUs of `serviceCatalog.shareWithOrganizationalUnits` of cdk.json, if any.
  */
 export function serviceCatalogStack(app: App, appHelper: ApplicationHelper): Stack {
   const stack = new CdkStack(app, SERVICE_CATALOG_STACK_NAME, {
@@ -122,6 +136,7 @@ export function serviceCatalogStack(app: App, appHelper: ApplicationHelper): Sta
     providerFunctionArn: ssm.StringParameter.valueForStringParameter(stack, SERVICE_TOKEN_PARAMETER_NAME),
   });
   const mandatoryTags = contextMandatoryTags(app);
+  const shareWithOrganizationalUnits = contextOrganizationalUnitIds(app.node.tryGetContext(SERVICE_CATALOG_CONTEXT_KEY));
   new OrgEcrPortfolio(stack, 'Catalog', {
     productTemplate: servicecatalog.CloudFormationTemplate.fromProductStack(productStack),
     launchRole: launchRole.role,
@@ -129,6 +144,7 @@ export function serviceCatalogStack(app: App, appHelper: ApplicationHelper): Sta
       Object.keys(mandatoryTags).length === 0
         ? undefined
         : new servicecatalog.TagOptions(stack, 'OrganisationTags', { allowedValuesForTags: Object.fromEntries(Object.entries(mandatoryTags).map(([key, value]) => [key, [value]])) }),
+    shareWithOrganizationalUnits,
   });
   return stack;
 }
