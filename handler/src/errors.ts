@@ -65,3 +65,14 @@ export function describeAwsError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message && message !== code ? `${code}: ${message}` : code;
 }
+
+/**
+ * Whether a failed call may still have taken effect: no HTTP answer (timeout, abort, lost
+ * connection) or a server error. A 4xx answer is AWS saying no, and nothing was done.
+ */
+export function isUncertain(error: unknown): boolean {
+  const cause = error instanceof AwsCallError ? error.cause : error;
+  if (typeof cause !== 'object' || cause === null) return true;
+  const status = (cause as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === undefined || status >= 500;
+}

@@ -80,7 +80,7 @@ export function planConverge(desired: Desired, actual: Actual, owner: Owner): Pl
   if (parameterConflicts.length > 0) {
     throw new ConflictError(
       `SSM parameter ${parameterConflicts.map((parameter) => parameter.name).join(', ')} already exists and is not managed by this resource; ` +
-        `another repository with the same ${Property.RepositoryBaseName} owns it. Choose another ${Property.RepositoryBaseName}, or ask the platform team for a parameter prefix.`,
+        `another repository with the same ${Property.RepositoryBaseName} owns it (parameter names follow the base name, per account and Region). Choose another ${Property.RepositoryBaseName}.`,
     );
   }
   if (!repository) return planRecreate(desired, actual, owner);

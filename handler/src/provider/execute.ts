@@ -3,6 +3,7 @@
  * created, so a failure can remove exactly that and nothing that existed before.
  */
 import type { Action, Plan } from '../core/model';
+import { isUncertain } from '../errors';
 
 /** Values produced by earlier actions of the same plan. */
 export interface RunState {
@@ -25,36 +26,57 @@ export type Created =
   | { readonly type: 'repository'; readonly name: string }
   | { readonly type: 'parameter'; readonly name: string };
 
-/** What this request created, in order. */
+/** What this request created, in order, and which creates it cannot be sure about. */
 export class Journal {
-  readonly created: Created[] = [];
+  private entries: Created[] = [];
+  private unsure = new Set<'repository' | 'key'>();
+
+  /** What was created, oldest first. */
+  get created(): readonly Created[] {
+    return this.entries;
+  }
 
   record(action: Action, result: ActionResult | void): void {
     switch (action.kind) {
       case 'kms.createKey':
-        if (result?.keyArn) this.created.push({ type: 'key', arn: result.keyArn });
+        if (result?.keyArn) this.entries.push({ type: 'key', arn: result.keyArn });
         break;
       case 'kms.createAlias':
-        this.created.push({ type: 'alias', name: action.aliasName });
+        this.entries.push({ type: 'alias', name: action.aliasName });
         break;
       case 'ecr.createRepository':
-        this.created.push({ type: 'repository', name: action.repositoryName });
+        this.entries.push({ type: 'repository', name: action.repositoryName });
         break;
       case 'ssm.putParameter':
         // Written with tags means created; without, an existing parameter was overwritten.
-        if (action.tags) this.created.push({ type: 'parameter', name: action.name });
+        if (action.tags) this.entries.push({ type: 'parameter', name: action.name });
         break;
       default:
         break;
     }
   }
 
-  has(type: Created['type'], id: string): boolean {
-    return this.created.some((entry) => entry.type === type && ('arn' in entry ? entry.arn : entry.name) === id);
+  /**
+   * Notes a create whose answer never came (a timeout, a lost connection, a server error): AWS
+   * may have made it anyway, and it would carry our ownership tags.
+   */
+  recordUncertain(action: Action): void {
+    if (action.kind === 'ecr.createRepository') this.unsure.add('repository');
+    if (action.kind === 'kms.createKey') this.unsure.add('key');
   }
 
-  get isEmpty(): boolean {
-    return this.created.length === 0;
+  /** A repository or key of ours may exist without this journal knowing its id. */
+  get mayHaveCreatedUnseen(): boolean {
+    return this.unsure.size > 0;
+  }
+
+  has(type: Created['type'], id: string): boolean {
+    return this.entries.some((entry) => entry.type === type && ('arn' in entry ? entry.arn : entry.name) === id);
+  }
+
+  /** Drops entries that were removed (compensated) or are no longer this request's to remove. */
+  forget(gone: readonly Created[]): void {
+    this.entries = this.entries.filter((entry) => !gone.includes(entry));
   }
 }
 
@@ -82,6 +104,7 @@ export async function execute(
           journal.record(action, result);
           onAction?.(action, 'ok');
         } catch (error) {
+          if (isUncertain(error)) journal.recordUncertain(action);
           onAction?.(action, 'failed', error);
           throw error;
         }
@@ -97,17 +120,16 @@ export async function execute(
  * The plan that removes what a failed request created: repository, alias and parameters
  * first, then the keys (a key outlives the repository it encrypts).
  */
-export function compensationPlan(created: readonly Created[], deletionWindowDays: number, keep: (entry: Created) => boolean = () => false): Plan {
-  const remove = created.filter((entry) => !keep(entry));
+export function compensationPlan(created: readonly Created[], deletionWindowDays: number): Plan {
   const first: Action[] = [];
   const parameters: string[] = [];
-  for (const entry of remove) {
+  for (const entry of created) {
     if (entry.type === 'repository') first.push({ kind: 'ecr.deleteRepository', repositoryName: entry.name });
     if (entry.type === 'alias') first.push({ kind: 'kms.deleteAlias', aliasName: entry.name });
     if (entry.type === 'parameter') parameters.push(entry.name);
   }
   if (parameters.length > 0) first.push({ kind: 'ssm.deleteParameters', names: parameters });
-  const keys: Action[] = remove.flatMap((entry): Action[] =>
+  const keys: Action[] = created.flatMap((entry): Action[] =>
     entry.type === 'key' ? [{ kind: 'kms.scheduleKeyDeletion', keyArn: entry.arn, pendingWindowInDays: deletionWindowDays }] : [],
   );
   return [first, keys].filter((step) => step.length > 0);

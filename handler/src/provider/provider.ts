@@ -13,7 +13,7 @@ import { InvalidPropertiesError, UnsupportedUpdateError, awsErrorCode } from '..
 import { parseIdentity, parseProperties } from '../props/properties';
 import { keyAliasName, REPOSITORY_NAME_PATTERN, repositoryName } from '../props/rules';
 import { parseSettings, type Settings } from '../props/settings';
-import { type ActionRunner, compensationPlan, execute, Journal, type RunState } from './execute';
+import { type ActionRunner, compensationPlan, type Created, execute, Journal, type RunState } from './execute';
 
 /** What to read before planning. */
 export interface ObservationQuery {
@@ -65,18 +65,29 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
 
   const run = (plan: readonly (readonly Action[])[], signal: AbortSignal, journal: Journal) => execute(plan, deps.runner, signal, journal, {}, onAction);
 
-  /** Removes what this request created, except `keep`; true when everything went. */
-  async function compensate(journal: Journal, settings: Settings, keep?: Parameters<typeof compensationPlan>[2]): Promise<boolean> {
-    const plan = compensationPlan(journal.created, settings.deletionWindowDays, keep);
-    if (plan.length === 0) return true;
-    logger.warn('Removing what this request created', { created: journal.created });
-    try {
-      await run(plan, AbortSignal.timeout(deps.compensationTimeoutMs ?? 10_000), new Journal());
-      return true;
-    } catch (error) {
-      logger.error('Could not remove everything this request created; it stays tagged for the Delete that follows', { error: String(error) });
-      return false;
+  /**
+   * Removes what this request created (`entries`), giving it a second chance within the time
+   * left for clean-up; returns what could not be removed, which stays tagged for the Delete
+   * that follows and is named in the log.
+   */
+  async function compensate(entries: readonly Created[], settings: Settings): Promise<readonly Created[]> {
+    if (entries.length === 0) return [];
+    logger.warn('Removing what this request created', { created: entries });
+    const signal = AbortSignal.timeout(deps.compensationTimeoutMs ?? 10_000);
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= 2 && !signal.aborted; attempt++) {
+      try {
+        await run(compensationPlan(entries, settings.deletionWindowDays), signal, new Journal());
+        return [];
+      } catch (error) {
+        lastError = error;
+      }
     }
+    logger.error('Could not remove everything this request created: it stays tagged with this resource’s ownership tags', {
+      remaining: entries,
+      error: String(lastError),
+    });
+    return entries;
   }
 
   /**
@@ -95,24 +106,26 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
       } catch (error) {
         if (!ALREADY_EXISTS.has(awsErrorCode(error) ?? '') || signal.aborted) throw error;
         logger.info('Something with this name exists: checking whether it is ours (a retried delivery)', { error: awsErrorCode(error) });
-        // The repository's own key is the one to keep: a key made by this attempt for a
-        // repository that already existed is not used by anything.
-        const repositoryCreatedNow = journal.has('repository', desired.repositoryName);
-        if (!repositoryCreatedNow) {
-          // Whatever failed to go stays tagged: then only the Delete that follows can remove it.
-          if (!(await compensate(journal, settings, (entry) => entry.type === 'parameter'))) leftovers = true;
-          journal.created.splice(0, journal.created.length, ...journal.created.filter((entry) => entry.type === 'parameter'));
+        if (!journal.has('repository', desired.repositoryName)) {
+          // The repository existed before: its own key is the one to keep, and a key or alias
+          // this attempt made for it is used by nothing. Parameters stay: they are desired.
+          const stray = journal.created.filter((entry) => entry.type !== 'parameter');
+          if ((await compensate(stray, settings)).length > 0) leftovers = true;
+          journal.forget(stray);
         }
         const actual = await deps.observer.observe(queryFor(desired), signal);
         const plan = planConverge(desired, actual, owner);
         // Past planConverge, an existing repository is ours: a retried delivery, adopted.
-        adopted = actual.repository !== undefined && !repositoryCreatedNow;
+        adopted = actual.repository !== undefined && !journal.has('repository', desired.repositoryName);
         const converged = await run(plan, signal, journal);
         state = { createdKeyArn: actual.repository?.kmsKeyArn ?? converged.createdKeyArn ?? actual.aliasKey?.arn };
       }
       return outcome(desired, state.createdKeyArn);
     } catch (error) {
-      const clean = (await compensate(journal, settings)) && !adopted && !leftovers;
+      const remaining = await compensate(journal.created, settings);
+      // The marker only when nothing of ours can be left: anything else keeps the name, so the
+      // Delete that follows finds it by its tags.
+      const clean = remaining.length === 0 && !adopted && !leftovers && !journal.mayHaveCreatedUnseen;
       throw withPhysicalId(error, clean ? CREATE_FAILED_MARKER : desired.repositoryName);
     }
   }

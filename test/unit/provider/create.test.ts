@@ -2,9 +2,10 @@ import { CREATE_FAILED_MARKER } from '../../../handler/src/contract';
 import { AwsCallError, ConflictError, InvalidPropertiesError } from '../../../handler/src/errors';
 import { snapshotOf } from '../../helpers/arbitraries';
 import { FakeWorld } from '../../helpers/fake-world';
-import { FOREIGN_OWNER, givenFullProperties, givenProperties, OWNER_ACCOUNT, ownershipTags } from '../../helpers/given';
+import { FOREIGN_OWNER, givenFullProperties, givenProperties, givenSettingsEnv, OWNER_ACCOUNT, ownershipTags } from '../../helpers/given';
+import { createRepositoryHandler } from '../../../handler/src/provider/provider';
 import { givenProvider } from '../../helpers/provider';
-import { givenCreateRequest, givenExecutionContext, rejectionOf } from '../../helpers/requests';
+import { givenCreateRequest, givenExecutionContext, RecordingLogger, rejectionOf } from '../../helpers/requests';
 
 const NAME = 'acme-shop-orders-api';
 
@@ -162,6 +163,26 @@ describe('createRepositoryHandler on Create', () => {
     const error = await rejectionOf(send(givenCreateRequest(givenFullProperties())));
 
     expect(error.message).toContain('ecr.putLifecyclePolicy');
+    expect(error.physicalResourceId).toBe(NAME);
+    expect(world.repositories.get(NAME)?.tags).toMatchObject(ownershipTags());
+  });
+
+  it('fails with the repository name, not the marker, when CreateRepository went unanswered (AWS may have made it)', async () => {
+    // GIVEN an account where ECR creates the repository but the answer is lost (a timeout)
+    const world = new FakeWorld();
+    const lostAnswer = {
+      run: async (...args: Parameters<FakeWorld['run']>) => {
+        const result = await world.run(...args);
+        if (args[0].kind === 'ecr.createRepository') throw Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
+        return result;
+      },
+    };
+    const handler = createRepositoryHandler({ observer: world, runner: lostAnswer, logger: new RecordingLogger(), settings: () => givenSettingsEnv() });
+
+    // WHEN CloudFormation asks for a repository without a key
+    const error = await rejectionOf(handler(givenCreateRequest(givenProperties()), givenExecutionContext()));
+
+    // THEN the failure keeps the name, so the Delete that follows finds the tagged repository
     expect(error.physicalResourceId).toBe(NAME);
     expect(world.repositories.get(NAME)?.tags).toMatchObject(ownershipTags());
   });

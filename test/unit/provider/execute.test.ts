@@ -40,7 +40,7 @@ describe('execute', () => {
     world.addParameter('P', 'old');
     const journal = new Journal();
     await execute([[{ kind: 'ssm.putParameter', name: 'P', value: { text: 'new' } }]], world, NEVER, journal);
-    expect(journal.isEmpty).toBe(true);
+    expect(journal.created).toEqual([]);
   });
 
   it('stops before the next step when the request is aborted', async () => {
@@ -76,8 +76,32 @@ describe('compensationPlan', () => {
     ]);
   });
 
-  it('keeps what the caller asks to keep and plans nothing when nothing was created', () => {
-    expect(compensationPlan([{ type: 'parameter', name: 'P' }], 30, (entry) => entry.type === 'parameter')).toEqual([]);
+  it('plans nothing when nothing was created', () => {
     expect(compensationPlan([], 30)).toEqual([]);
+  });
+});
+
+describe('Journal', () => {
+  it('forgets entries that were removed and keeps the rest', () => {
+    const journal = new Journal();
+    journal.record({ kind: 'ecr.createRepository', repositoryName: 'r', tags: {} });
+    journal.record({ kind: 'ssm.putParameter', name: 'P', value: { text: 'v' }, tags: {} });
+    journal.forget(journal.created.filter((entry) => entry.type === 'repository'));
+    expect(journal.created).toEqual([{ type: 'parameter', name: 'P' }]);
+  });
+
+  it('remembers a create whose answer never came, and not one AWS refused', async () => {
+    // GIVEN a CreateRepository that times out, and one refused with a 400
+    const timedOut = Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+    const refused = Object.assign(new Error('bad name'), { name: 'InvalidParameterException', $metadata: { httpStatusCode: 400 } });
+    const create: Action = { kind: 'ecr.createRepository', repositoryName: 'acme-a', tags: {} };
+    // WHEN each is executed
+    const unsure = new Journal();
+    await expect(execute([[create]], { run: async () => Promise.reject(timedOut) }, NEVER, unsure)).rejects.toThrow();
+    const sure = new Journal();
+    await expect(execute([[create]], { run: async () => Promise.reject(refused) }, NEVER, sure)).rejects.toThrow();
+    // THEN only the first may have created something unseen
+    expect(unsure.mayHaveCreatedUnseen).toBe(true);
+    expect(sure.mayHaveCreatedUnseen).toBe(false);
   });
 });
