@@ -40,9 +40,7 @@ export function planCreate(desired: Desired): Plan {
     }
   }
   steps.push(second);
-  const third: Action[] = [];
-  if (desired.lifecyclePolicy) third.push({ kind: 'ecr.putLifecyclePolicy', repositoryName: desired.repositoryName, policy: desired.lifecyclePolicy });
-  if (desired.repositoryPolicy) third.push({ kind: 'ecr.setRepositoryPolicy', repositoryName: desired.repositoryName, policy: desired.repositoryPolicy });
+  const third: Action[] = freshRepositoryPolicies(desired);
   for (const parameter of [desired.parameters.arn, desired.parameters.name]) {
     third.push({ kind: 'ssm.putParameter', name: parameter.name, value: { text: parameter.value ?? '' }, tags: desired.childTags });
   }
@@ -125,21 +123,8 @@ export function planConverge(desired: Desired, actual: Actual, owner: Owner): Pl
       onKey.push({ kind: 'kms.updateAlias', aliasName: desired.key.aliasName, keyArn });
       if (aliasKey.state !== 'PendingDeletion') afterKey.push({ kind: 'kms.scheduleKeyDeletion', keyArn: aliasKey.arn, pendingWindowInDays: desired.key.deletionWindowDays });
     }
-    if (key?.state === 'PendingDeletion') {
-      // Someone scheduled our key for deletion by hand: the repository would lose its images.
-      enabling.push([{ kind: 'kms.cancelKeyDeletion', keyArn }], [{ kind: 'kms.enableKey', keyArn }]);
-    } else if (key?.state === 'Disabled') {
-      enabling.push([{ kind: 'kms.enableKey', keyArn }]);
-    }
-    if (key?.policy === undefined || !samePolicy(key.policy, desired.key.policy)) {
-      onKey.push({ kind: 'kms.putKeyPolicy', keyArn, policy: desired.key.policy });
-    }
-    if (key?.rotation !== desired.key.rotation) {
-      onKey.push({ kind: desired.key.rotation ? 'kms.enableKeyRotation' : 'kms.disableKeyRotation', key: { arn: keyArn } });
-    }
-    const keyTags = tagChanges(key?.tags, desired.childTags, repositoryTags.remove);
-    if (Object.keys(keyTags.set).length > 0) onKey.push({ kind: 'kms.tagResource', keyArn, tags: keyTags.set });
-    if (keyTags.remove.length > 0) onKey.push({ kind: 'kms.untagResource', keyArn, tagKeys: keyTags.remove });
+    enabling.push(...enableKey(keyArn, key?.state));
+    onKey.push(...convergeKey(keyArn, key, desired, repositoryTags.remove));
   }
 
   const onParameters: Action[] = [];
@@ -170,24 +155,49 @@ function planRecreate(desired: Desired, actual: Actual, owner: Owner): Plan {
     );
   }
   const keyArn = aliasKey.arn;
-  const steps: Action[][] = [];
-  if (aliasKey.state === 'PendingDeletion') steps.push([{ kind: 'kms.cancelKeyDeletion', keyArn }], [{ kind: 'kms.enableKey', keyArn }]);
-  else if (aliasKey.state === 'Disabled') steps.push([{ kind: 'kms.enableKey', keyArn }]);
-  const keyPolicyAndRotation: Action[] = [];
-  if (aliasKey.policy === undefined || !samePolicy(aliasKey.policy, desired.key.policy)) keyPolicyAndRotation.push({ kind: 'kms.putKeyPolicy', keyArn, policy: desired.key.policy });
-  if (aliasKey.rotation !== desired.key.rotation) keyPolicyAndRotation.push({ kind: desired.key.rotation ? 'kms.enableKeyRotation' : 'kms.disableKeyRotation', key: { arn: keyArn } });
-  const keyTags = tagChanges(aliasKey.tags, desired.childTags);
-  if (Object.keys(keyTags.set).length > 0) keyPolicyAndRotation.push({ kind: 'kms.tagResource', keyArn, tags: keyTags.set });
-  if (keyTags.remove.length > 0) keyPolicyAndRotation.push({ kind: 'kms.untagResource', keyArn, tagKeys: keyTags.remove });
-  steps.push([{ kind: 'ecr.createRepository', repositoryName: desired.repositoryName, key: { arn: keyArn }, tags: desired.repositoryTags }, ...keyPolicyAndRotation]);
-  const last: Action[] = [];
-  if (desired.lifecyclePolicy) last.push({ kind: 'ecr.putLifecyclePolicy', repositoryName: desired.repositoryName, policy: desired.lifecyclePolicy });
-  if (desired.repositoryPolicy) last.push({ kind: 'ecr.setRepositoryPolicy', repositoryName: desired.repositoryName, policy: desired.repositoryPolicy });
+  const steps: Action[][] = [...enableKey(keyArn, aliasKey.state)];
+  steps.push([{ kind: 'ecr.createRepository', repositoryName: desired.repositoryName, key: { arn: keyArn }, tags: desired.repositoryTags }, ...convergeKey(keyArn, aliasKey, desired)]);
+  const last: Action[] = freshRepositoryPolicies(desired);
   for (const parameter of desiredParameters(desired)) {
     last.push(...convergeParameter(parameter.name, parameter.value ?? keyArn, actual.parameters[parameter.name], desired.childTags));
   }
   steps.push(last);
   return steps.filter((step) => step.length > 0);
+}
+
+/**
+ * Brings a key of ours back into service first: a key pending deletion refuses aliases, tags
+ * and rotation, a disabled one refuses rotation. Each inner list is one step.
+ */
+function enableKey(keyArn: string, state: string | undefined): Action[][] {
+  // Someone scheduled our key for deletion by hand: the repository would lose its images.
+  if (state === 'PendingDeletion') return [[{ kind: 'kms.cancelKeyDeletion', keyArn }], [{ kind: 'kms.enableKey', keyArn }]];
+  if (state === 'Disabled') return [[{ kind: 'kms.enableKey', keyArn }]];
+  return [];
+}
+
+/**
+ * A key's policy, rotation and tags as desired. What was not observed (undefined) is asserted;
+ * with its tags unknown, `knownRemovals` are the keys removed from the repository's tags.
+ */
+function convergeKey(keyArn: string, key: ObservedKey | undefined, desired: Desired, knownRemovals: readonly string[] = []): Action[] {
+  const wanted = desired.key;
+  if (!wanted) return [];
+  const actions: Action[] = [];
+  if (key?.policy === undefined || !samePolicy(key.policy, wanted.policy)) actions.push({ kind: 'kms.putKeyPolicy', keyArn, policy: wanted.policy });
+  if (key?.rotation !== wanted.rotation) actions.push({ kind: wanted.rotation ? 'kms.enableKeyRotation' : 'kms.disableKeyRotation', key: { arn: keyArn } });
+  const tags = tagChanges(key?.tags, desired.childTags, knownRemovals);
+  if (Object.keys(tags.set).length > 0) actions.push({ kind: 'kms.tagResource', keyArn, tags: tags.set });
+  if (tags.remove.length > 0) actions.push({ kind: 'kms.untagResource', keyArn, tagKeys: tags.remove });
+  return actions;
+}
+
+/** The lifecycle and repository policies of a repository created by this plan (it has none yet). */
+function freshRepositoryPolicies(desired: Desired): Action[] {
+  const actions: Action[] = [];
+  if (desired.lifecyclePolicy) actions.push({ kind: 'ecr.putLifecyclePolicy', repositoryName: desired.repositoryName, policy: desired.lifecyclePolicy });
+  if (desired.repositoryPolicy) actions.push({ kind: 'ecr.setRepositoryPolicy', repositoryName: desired.repositoryName, policy: desired.repositoryPolicy });
+  return actions;
 }
 
 /** A fresh create plan whose parameter writes respect parameters that already exist (ours). */
