@@ -14,17 +14,9 @@ import type { Actual, ObservedKey, ObservedParameter, ObservedRepository } from 
 import { AwsCallError, awsErrorCode } from '../errors';
 import type { ObservationQuery, Observer } from '../provider/provider';
 import { type Clients, keyIdOf } from './clients';
-import { retrying } from './retry';
+import { isTooManyUpdates, NOT_FOUND_CODES, retrying } from './retry';
 import { fromKeyValue, fromKmsTags } from './tags';
 
-const NOT_FOUND = new Set([
-  'RepositoryNotFoundException',
-  'LifecyclePolicyNotFoundException',
-  'RepositoryPolicyNotFoundException',
-  'NotFoundException',
-  'InvalidResourceId',
-  'ParameterNotFound',
-]);
 
 export class AwsObserver implements Observer {
   constructor(private readonly clients: Clients) {}
@@ -102,7 +94,7 @@ export class AwsObserver implements Observer {
         read('ssm.listTagsForResource', name, () =>
           retrying(
             () => ssm.send(new ListParameterTagsCommand({ ResourceType: 'Parameter', ResourceId: name }), options),
-            (code) => code === 'TooManyUpdates',
+            isTooManyUpdates,
             signal,
           ),
         ),
@@ -123,7 +115,7 @@ async function read<T>(action: string, resource: string, call: () => Promise<T>)
   try {
     return await call();
   } catch (error) {
-    if (NOT_FOUND.has(awsErrorCode(error) ?? '')) return undefined;
+    if (NOT_FOUND_CODES.has(awsErrorCode(error) ?? '')) return undefined;
     throw new AwsCallError(action, resource, error);
   }
 }

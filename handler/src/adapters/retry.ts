@@ -47,3 +47,21 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** SSM's answer when another write to the same parameter is under way. */
+export function isTooManyUpdates(code: string | undefined): boolean {
+  return code === 'TooManyUpdates';
+}
+
+/**
+ * Codes that mean "no such thing": a read finds nothing, a delete has nothing left to do.
+ * (`InvalidResourceId` is SSM's answer when listing the tags of a parameter that does not exist.)
+ */
+export const NOT_FOUND_CODES: ReadonlySet<string> = new Set([
+  'RepositoryNotFoundException',
+  'LifecyclePolicyNotFoundException',
+  'RepositoryPolicyNotFoundException',
+  'NotFoundException',
+  'ParameterNotFound',
+  'InvalidResourceId',
+]);

@@ -24,17 +24,9 @@ import type { Action, KeyArnRef } from '../core/model';
 import { AwsCallError, awsErrorCode } from '../errors';
 import type { ActionResult, ActionRunner, RunState } from '../provider/execute';
 import { type Clients, keyIdOf } from './clients';
-import { retrying } from './retry';
+import { isTooManyUpdates, NOT_FOUND_CODES, retrying } from './retry';
 import { toKeyValue, toKmsTags } from './tags';
 
-/** Codes that mean a delete found nothing to delete. */
-const GONE = new Set([
-  'RepositoryNotFoundException',
-  'LifecyclePolicyNotFoundException',
-  'RepositoryPolicyNotFoundException',
-  'NotFoundException',
-  'ParameterNotFound',
-]);
 
 export class AwsActionRunner implements ActionRunner {
   constructor(private readonly clients: Clients) {}
@@ -200,10 +192,6 @@ async function ignoreGone(call: Promise<unknown>): Promise<void> {
   try {
     await call;
   } catch (error) {
-    if (!GONE.has(awsErrorCode(error) ?? '')) throw error;
+    if (!NOT_FOUND_CODES.has(awsErrorCode(error) ?? '')) throw error;
   }
-}
-
-function isTooManyUpdates(code: string | undefined): boolean {
-  return code === 'TooManyUpdates';
 }
