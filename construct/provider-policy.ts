@@ -14,7 +14,7 @@
 import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
-import { OwnershipTag } from '../handler/src/contract';
+import { OwnershipTag, PROVIDER_KEY_ACTIONS } from '../handler/src/contract';
 
 /** A statement and the reason it exists (also the reason given to cdk-nag for its wildcard). */
 export interface ProviderStatement {
@@ -49,23 +49,12 @@ export const ECR_ACTIONS = [
   'ecr:PutImageScanningConfiguration',
 ] as const;
 
-/** KMS calls on keys the provider created (identified by its ownership tag). */
-export const KMS_OWNED_KEY_ACTIONS = [
-  'kms:DescribeKey',
-  'kms:PutKeyPolicy',
-  'kms:EnableKeyRotation',
-  'kms:DisableKeyRotation',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:ListResourceTags',
-  'kms:ScheduleKeyDeletion',
-  'kms:CancelKeyDeletion',
-  'kms:EnableKey',
-  // Alias calls are authorised on the alias and on the key it points to: this is the key side.
-  'kms:CreateAlias',
-  'kms:UpdateAlias',
-  'kms:DeleteAlias',
-] as const;
+/**
+ * KMS calls on keys the provider created: the same lifecycle actions each key's own policy
+ * grants the provider role (contract.ts), so the IAM fallback can never drift from it. Alias
+ * calls are authorised on the alias and on the key it points to; these are the key side.
+ */
+export const KMS_OWNED_KEY_ACTIONS = PROVIDER_KEY_ACTIONS;
 
 export const KMS_ALIAS_ACTIONS = ['kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias'] as const;
 
