@@ -7,6 +7,9 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { type Clients, lazy } from '../../handler/src/adapters/clients';
+import { AwsActionRunner } from '../../handler/src/adapters/runner';
+import type { Action } from '../../handler/src/core/model';
+import { NEVER } from './given';
 
 /** The three mocked clients and the Clients bundle the adapters take. */
 export interface MockedAws {
@@ -42,4 +45,19 @@ export function givenMockedAws(): MockedAws {
 /** The name of the command a mocked client received, as the SDK spells it (`CreateKeyCommand`). */
 export function commandName(call: { args: readonly unknown[] }): string {
   return (call.args[0] as object).constructor.name;
+}
+
+/**
+ * The runner over mocked clients, with the hooks every runner test needs: mocks reset before
+ * each test, backoff jitter pinned to 0 so retries do not wait, everything restored after.
+ */
+export function givenMockedRunner(): { readonly aws: MockedAws; run(action: Action, createdKeyArn?: string): Promise<unknown> } {
+  const aws = givenMockedAws();
+  beforeEach(() => {
+    aws.reset();
+    jest.spyOn(Math, 'random').mockReturnValue(0);
+  });
+  afterEach(() => jest.restoreAllMocks());
+  afterAll(() => aws.restore());
+  return { aws, run: (action, createdKeyArn) => new AwsActionRunner(aws.clients()).run(action, createdKeyArn ? { createdKeyArn } : {}, NEVER) };
 }

@@ -10,24 +10,14 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-ecr';
-import { AwsActionRunner } from '../../../handler/src/adapters/runner';
 import type { Action } from '../../../handler/src/core/model';
 import { AwsCallError } from '../../../handler/src/errors';
-import { givenMockedAws } from '../../helpers/aws-mocks';
+import { givenMockedRunner } from '../../helpers/aws-mocks';
 import { awsError } from '../../helpers/fake-world';
-import { NEVER } from '../../helpers/given';
 
-const aws = givenMockedAws();
+const { aws, run } = givenMockedRunner();
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111111111111:key/1234';
 const REPOSITORY_ARN = 'arn:aws:ecr:eu-west-1:111111111111:repository/acme-shop-api';
-const run = (action: Action, createdKeyArn?: string) => new AwsActionRunner(aws.clients()).run(action, createdKeyArn ? { createdKeyArn } : {}, NEVER);
-
-beforeEach(() => {
-  aws.reset();
-  jest.spyOn(Math, 'random').mockReturnValue(0);
-});
-afterEach(() => jest.restoreAllMocks());
-afterAll(() => aws.restore());
 
 describe('AwsActionRunner ECR actions', () => {
   it('creates the repository with scan on push, AES256 and its tags when there is no key', async () => {

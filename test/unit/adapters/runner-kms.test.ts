@@ -14,23 +14,13 @@ import {
   UpdateAliasCommand,
 } from '@aws-sdk/client-kms';
 import { keyIdOf } from '../../../handler/src/adapters/clients';
-import { AwsActionRunner } from '../../../handler/src/adapters/runner';
 import type { Action } from '../../../handler/src/core/model';
-import { givenMockedAws } from '../../helpers/aws-mocks';
+import { givenMockedRunner } from '../../helpers/aws-mocks';
 import { awsError } from '../../helpers/fake-world';
-import { NEVER } from '../../helpers/given';
 
-const aws = givenMockedAws();
+const { aws, run } = givenMockedRunner();
 const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const KEY_ARN = `arn:aws:kms:eu-west-1:111111111111:key/${KEY_ID}`;
-const run = (action: Action, createdKeyArn?: string) => new AwsActionRunner(aws.clients()).run(action, createdKeyArn ? { createdKeyArn } : {}, NEVER);
-
-beforeEach(() => {
-  aws.reset();
-  jest.spyOn(Math, 'random').mockReturnValue(0);
-});
-afterEach(() => jest.restoreAllMocks());
-afterAll(() => aws.restore());
 
 describe('AwsActionRunner KMS actions', () => {
   it('creates a symmetric key with its policy and tags and returns its ARN', async () => {

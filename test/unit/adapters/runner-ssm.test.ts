@@ -1,21 +1,11 @@
 import 'aws-sdk-client-mock-jest';
 import { AddTagsToResourceCommand, DeleteParametersCommand, PutParameterCommand, RemoveTagsFromResourceCommand } from '@aws-sdk/client-ssm';
-import { AwsActionRunner } from '../../../handler/src/adapters/runner';
 import type { Action } from '../../../handler/src/core/model';
-import { givenMockedAws } from '../../helpers/aws-mocks';
+import { givenMockedRunner } from '../../helpers/aws-mocks';
 import { awsError } from '../../helpers/fake-world';
-import { NEVER } from '../../helpers/given';
 
-const aws = givenMockedAws();
+const { aws, run } = givenMockedRunner();
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111111111111:key/1234';
-const run = (action: Action, createdKeyArn?: string) => new AwsActionRunner(aws.clients()).run(action, createdKeyArn ? { createdKeyArn } : {}, NEVER);
-
-beforeEach(() => {
-  aws.reset();
-  jest.spyOn(Math, 'random').mockReturnValue(0);
-});
-afterEach(() => jest.restoreAllMocks());
-afterAll(() => aws.restore());
 
 describe('AwsActionRunner SSM actions', () => {
   it('creates a String parameter with its tags and without overwriting when the action carries tags', async () => {
