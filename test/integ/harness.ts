@@ -116,32 +116,82 @@ export class Stack {
 
 const withToken = (properties: Properties) => ({ ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:org-ecr`, ServiceTimeout: '360', ...properties });
 
+/** How one bundle process is run. */
+export interface BundleOptions {
+  /** Where the bundle sends its AWS calls, e.g. an {@link startAwsProxy} url. @default - AWS_ENDPOINT_URL */
+  readonly endpoint?: string;
+  /** The Lambda time budget the driver simulates (REMAINING_MS). @default 60000 */
+  readonly remainingMs?: number;
+  /** Milliseconds the process waits, once loaded, before the first event (start jitter). @default 0 */
+  readonly delayMs?: number;
+  /** Powertools log level of the bundle. @default 'WARN' */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+/** What one bundle process did: the responses it PUT, in order, and its log lines (parsed JSON). */
+export interface BundleRun {
+  readonly responses: CfnResponse[];
+  readonly logs: Record<string, unknown>[];
+}
+
 /** Drives the built bundle in a fresh Node process; returns the responses it PUT, in order. */
-export async function runBundle(responses: ResponseServer, events: object[], settings: Record<string, string> = SETTINGS): Promise<CfnResponse[]> {
-  const before = responses.received.length;
+export async function runBundle(responses: ResponseServer, events: object[], settings: Record<string, string> = SETTINGS, options: BundleOptions = {}): Promise<CfnResponse[]> {
+  return (await runBundleWithLogs(responses, events, settings, options)).responses;
+}
+
+/**
+ * Drives the built bundle in a fresh Node process (a Lambda execution environment of its own)
+ * and keeps its log. Responses are matched by RequestId, so several processes may run at once.
+ */
+export async function runBundleWithLogs(
+  responses: ResponseServer,
+  events: object[],
+  settings: Record<string, string> = SETTINGS,
+  options: BundleOptions = {},
+): Promise<BundleRun> {
   const driver = join(__dirname, 'drive-bundle.mjs');
-  await new Promise<void>((resolve, reject) => {
+  // Each process answers on URLs of its own, so two processes given the same event (a
+  // duplicate delivery) each get their own answer back.
+  const run = randomUUID();
+  const tagged = events.map((event) => {
+    const url = (event as { ResponseURL?: string }).ResponseURL;
+    return url ? { ...event, ResponseURL: `${url}&run=${run}` } : event;
+  });
+  const stdout = await new Promise<string>((resolve, reject) => {
     const child = execFile(
       process.execPath,
       [driver],
       {
         env: {
           PATH: process.env.PATH,
-          AWS_ENDPOINT_URL: endpoint,
+          AWS_ENDPOINT_URL: options.endpoint ?? endpoint,
           AWS_REGION: REGION,
           AWS_ACCESS_KEY_ID: credentials.accessKeyId,
           AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          POWERTOOLS_LOG_LEVEL: 'WARN',
+          POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
+          ...(options.remainingMs === undefined ? {} : { REMAINING_MS: String(options.remainingMs) }),
+          ...(options.delayMs === undefined ? {} : { START_DELAY_MS: String(options.delayMs) }),
           ...settings,
         },
         maxBuffer: 64 * 1024 * 1024,
       },
-      (error, _stdout, stderr) => (error ? reject(new Error(`bundle driver failed: ${error.message}\n${stderr}`)) : resolve()),
+      (error, out, stderr) => (error ? reject(new Error(`bundle driver failed: ${error.message}\n${stderr}`)) : resolve(out)),
     );
-    child.stdin?.end(JSON.stringify(events));
+    child.stdin?.end(JSON.stringify(tagged));
   });
-  return responses.received.slice(before).map((entry) => entry.body);
+  const answered = responses.received.filter((entry) => entry.path.endsWith(`&run=${run}`)).map((entry) => entry.body);
+  const logs = stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  return { responses: answered, logs };
 }
 
 // ---------------------------------------------------------------------------------------
