@@ -25,7 +25,7 @@ export interface ApplicationHelperProps {
   /**
    * The environment to use, instead of the `env` context value.
    *
-   * @default - the `env` context value (`-c env=NAME`, else cdk.json's `"env"`)
+   * @default - the `env` context value (`-c env=NAME`, else cdk.json's `"env"`); without one, the only environment when `environments` has exactly one
    */
   readonly environmentName?: string;
 }
@@ -46,7 +46,7 @@ const CONTEXT_SUBJECTS: SettingSubjects = {
 /**
  * The seed's application helper: reads the organisation prefix, the application name, the
  * environments (name to account, Region and configuration) from the `cdk.json` context,
- * and picks the environment named by `-c env=NAME`.
+ * and picks the environment named by `-c env=NAME` (or the only one, when there is one).
  *
  * Context shape (cdk.json):
  * ```json
@@ -94,8 +94,9 @@ export class ApplicationHelper {
     const application = checkNamePart('applicationName', applicationName);
     if (!application.ok) problems.push(`${application.problem} (cdk.json context)`);
 
-    const environmentName = props.environmentName ?? context(ApplicationHelper.ENVIRONMENT_CONTEXT_KEY);
     const known = Object.keys(environments);
+    // One environment is no choice: `-c env=` would only repeat it.
+    const environmentName = props.environmentName ?? context(ApplicationHelper.ENVIRONMENT_CONTEXT_KEY) ?? (known.length === 1 ? known[0] : undefined);
     if (typeof environmentName !== 'string' || environmentName === '') {
       problems.push(`\`env\` is not set: choose the environment with -c env=NAME (one of: ${known.join(', ') || 'none defined'}), or set "env" in the cdk.json context`);
     } else if (known.length > 0 && !(environmentName in environments)) {

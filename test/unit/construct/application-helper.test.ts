@@ -31,6 +31,23 @@ describe('ApplicationHelper', () => {
     expect(helper.environment).toEqual({ account: '222222222222', region: 'eu-central-1' });
   });
 
+  it('chooses the only environment when the context names none (no -c env=)', () => {
+    // GIVEN
+    const context = givenContext({ env: undefined, environments: { prod: { account: '222222222222', region: 'eu-central-1' } } });
+    // WHEN
+    const helper = givenHelper(context);
+    // THEN
+    expect(helper.environmentName).toBe('prod');
+    expect(helper.environment).toEqual({ account: '222222222222', region: 'eu-central-1' });
+  });
+
+  it('still follows -c env= when there is only one environment', () => {
+    // GIVEN
+    const context = givenContext({ env: 'qa', environments: { prod: { account: '222222222222', region: 'eu-central-1' } } });
+    // WHEN / THEN
+    expect(() => givenHelper(context)).toThrow(/`env` names an environment the cdk.json context does not define: "qa"; choose one of: prod/);
+  });
+
   it('chooses the environment given in props over the context', () => {
     // GIVEN
     const context = givenContext({ env: 'dev' });
