@@ -139,6 +139,8 @@ export class OrgEcrRepositoryProvider extends Construct {
   public readonly timeout: Duration;
   /** The organisation's mandatory tags known at synth (consumers' tags are checked against them). */
   public readonly mandatoryTags: Record<string, string>;
+  /** Whether this provider publishes the account's ServiceToken (export and SSM parameter). */
+  public readonly publishesServiceToken: boolean;
 
   constructor(scope: Construct, id: string, props: OrgEcrRepositoryProviderProps) {
     super(scope, id);
@@ -146,6 +148,8 @@ export class OrgEcrRepositoryProvider extends Construct {
     if (props.memorySize !== undefined && !isUnresolved(props.memorySize) && !(Number.isInteger(props.memorySize) && props.memorySize >= 128 && props.memorySize <= 10240)) {
       problems.push(`\`memorySize\` must be a whole number of MB from 128 to 10240; got: ${show(props.memorySize)}`);
     }
+    this.publishesServiceToken = props.publishServiceToken ?? true;
+    if (this.publishesServiceToken) problems.push(...otherPublishers(this));
     if (problems.length > 0) throw new InvalidConstructPropsError(this.node.path, problems);
 
     this.timeout = props.timeout ?? Duration.seconds(OrgEcrRepositoryProvider.DEFAULT_TIMEOUT_SECONDS);
@@ -184,7 +188,7 @@ export class OrgEcrRepositoryProvider extends Construct {
     this.lambdaFunction = fn;
     this.serviceToken = fn.functionArn;
 
-    if (props.publishServiceToken ?? true) {
+    if (this.publishesServiceToken) {
       new CfnOutput(this, 'ServiceToken', {
         description: 'ServiceToken of Custom::OrgEcrRepository resources in this account and Region',
         value: this.serviceToken,
@@ -197,6 +201,27 @@ export class OrgEcrRepositoryProvider extends Construct {
       });
     }
   }
+}
+
+/**
+ * Another publishing provider where this one's export and parameter names would clash: in the
+ * same stack, or in a stack of the same known account and Region. CloudFormation would only
+ * say so at deploy, after the first stack deployed.
+ */
+function otherPublishers(provider: OrgEcrRepositoryProvider): string[] {
+  const stack = Stack.of(provider);
+  const clash = (other: Stack) =>
+    other === stack ||
+    (!Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region) && other.account === stack.account && other.region === stack.region);
+  return provider.node.root.node
+    .findAll()
+    .filter((node): node is OrgEcrRepositoryProvider => node !== provider && node instanceof OrgEcrRepositoryProvider && node.publishesServiceToken)
+    .filter((other) => clash(Stack.of(other)))
+    .map(
+      (other) =>
+        `only one provider per account and Region may publish the ServiceToken (export \`${SERVICE_TOKEN_EXPORT_NAME}\`, parameter \`${SERVICE_TOKEN_PARAMETER_NAME}\`), and ${other.node.path} already does` +
+        `${Stack.of(other) === stack ? ' in the same stack' : ` in ${stack.account}/${stack.region}`}; set \`publishServiceToken: false\` on this one and pass it to repositories with \`provider\``,
+    );
 }
 
 /** The Lambda environment the handler reads its settings from (contract `Setting`). */

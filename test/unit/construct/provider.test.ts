@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type App, CfnParameter, Duration, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SERVICE_TOKEN_EXPORT_NAME, SERVICE_TOKEN_PARAMETER_NAME } from '../../../handler/src/contract';
 import { handlerBundleDirectory } from '../../../construct/handler-bundle';
+import { OrgEcrRepositoryProvider } from '../../../construct/provider';
 import { ACCOUNT, givenAgnosticStack, givenProvider, givenStack, logicalIdOf, REGION, templateOf } from './given';
 
 const partitionArn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });
@@ -206,6 +207,34 @@ describe('OrgEcrRepositoryProvider', () => {
       const template = templateOf(stack);
       template.resourceCountIs('AWS::SSM::Parameter', 0);
       expect(Object.keys(template.findOutputs('*'))).toHaveLength(0);
+    });
+
+    it('fails naming the other provider when two providers in one stack publish', () => {
+      // GIVEN
+      const stack = givenStack();
+      givenProvider(stack);
+      // WHEN / THEN
+      expect(() => new OrgEcrRepositoryProvider(stack, 'Second', { organizationPrefix: 'acme' })).toThrow(
+        /Test\/Second: only one provider per account and Region may publish the ServiceToken \(export `OrgEcrRepositoryServiceToken`.*Test\/Provider already does in the same stack; set `publishServiceToken: false`/,
+      );
+    });
+
+    it('fails when a stack of the same account and Region already has a publishing provider', () => {
+      // GIVEN
+      const app = new App();
+      givenProvider(givenStack('First', app));
+      // WHEN / THEN
+      expect(() => givenProvider(givenStack('Second', app))).toThrow(/First\/Provider already does in 111111111111\/eu-west-1/);
+    });
+
+    it('accepts a second provider that does not publish, and publishers in other Regions or agnostic stacks', () => {
+      // GIVEN
+      const app = new App();
+      givenProvider(givenStack('First', app));
+      // WHEN / THEN
+      expect(() => new OrgEcrRepositoryProvider(Stack.of(app.node.findChild('First')), 'Quiet', { organizationPrefix: 'acme', publishServiceToken: false })).not.toThrow();
+      expect(() => givenProvider(new Stack(app, 'Elsewhere', { env: { account: '111111111111', region: 'eu-central-1' } }))).not.toThrow();
+      expect(() => givenProvider(new Stack(app, 'Agnostic'))).not.toThrow();
     });
   });
 
