@@ -139,6 +139,11 @@ export class OrgEcrRepositoryProvider extends Construct {
   public readonly timeout: Duration;
   /** The organisation's mandatory tags known at synth (consumers' tags are checked against them). */
   public readonly mandatoryTags: Record<string, string>;
+  /**
+   * Environment name to account id, when every entry is known at synth (repositories check
+   * cross-account grants against it); `undefined` when any of it is a token.
+   */
+  public readonly environmentAccounts?: Record<string, string>;
   /** Whether this provider publishes the account's ServiceToken (export and SSM parameter). */
   public readonly publishesServiceToken: boolean;
 
@@ -155,6 +160,8 @@ export class OrgEcrRepositoryProvider extends Construct {
     this.timeout = props.timeout ?? Duration.seconds(OrgEcrRepositoryProvider.DEFAULT_TIMEOUT_SECONDS);
     // A token map is unknown until deploy: consumers' tags are then checked by the provider only.
     this.mandatoryTags = resolvedEntries(props.mandatoryTags);
+    const accounts = props.environmentAccounts ?? {};
+    this.environmentAccounts = isUnresolved(accounts) || Object.keys(resolvedEntries(accounts)).length !== Object.keys(accounts).length ? undefined : { ...accounts };
     const parameterPrefix = props.parameterPrefix ?? SettingDefault.ParameterPrefix;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR });

@@ -136,7 +136,7 @@ export function checkRepository(input: RepositoryInput, subjects: RepositorySubj
  * A tag map checked as the CloudFormation `Tags` list it becomes, with the list positions
  * in the messages turned back into the keys the user wrote.
  */
-function checkTagMap(tags: Readonly<Record<string, string>> | undefined, subject: string, organisationTags: Readonly<Record<string, string>>): string[] {
+export function checkTagMap(tags: Readonly<Record<string, string>> | undefined, subject: string, organisationTags: Readonly<Record<string, string>>): string[] {
   if (tags === undefined) return [];
   if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) {
     return [`\`${subject}\` must be a map of tag key to value, e.g. {"team": "payments"}; got: ${JSON.stringify(tags)}`];

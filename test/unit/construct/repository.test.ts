@@ -204,7 +204,7 @@ describe('OrgEcrRepository', () => {
   describe('use as a CDK repository', () => {
     const pullActions = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
 
-    it('grants pulls on the repository and kms:Decrypt on its key when useKmsKey is true', () => {
+    it('grants pulls on the repository and no key permission when useKmsKey is true (ECR decrypts through its own grant)', () => {
       // GIVEN
       const stack = givenStack();
       const repo = givenRepository(stack, { useKmsKey: true });
@@ -214,11 +214,10 @@ describe('OrgEcrRepository', () => {
       // THEN
       templateOf(stack).hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
-          Statement: Match.arrayWith([
+          Statement: [
             { Action: pullActions, Effect: 'Allow', Resource: getAtt(stack, 'RepositoryArn') },
             { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
-            { Action: 'kms:Decrypt', Effect: 'Allow', Resource: getAtt(stack, 'KmsKeyArn') },
-          ]),
+          ],
         },
       });
     });
@@ -236,7 +235,7 @@ describe('OrgEcrRepository', () => {
       expect(policy).not.toContain('kms:');
     });
 
-    it('grants pushes and kms:Decrypt when granting pull and push on a KMS repository', () => {
+    it('grants pushes and no key permission when granting pull and push on a KMS repository', () => {
       // GIVEN
       const stack = givenStack();
       const repo = givenRepository(stack, { useKmsKey: true });
@@ -245,7 +244,8 @@ describe('OrgEcrRepository', () => {
       repo.grantPullPush(role);
       // THEN
       const policy = JSON.stringify(templateOf(stack).findResources('AWS::IAM::Policy'));
-      for (const action of ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:CompleteLayerUpload', 'kms:Decrypt']) expect(policy).toContain(action);
+      for (const action of ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:CompleteLayerUpload', 'ecr:BatchGetImage']) expect(policy).toContain(action);
+      expect(policy).not.toContain('kms:');
     });
 
     it('runs as an ECS container image through ContainerImage.fromEcrRepository', () => {
