@@ -56,7 +56,7 @@ export function prepare(world: FakeWorld, action: Action, state: Readonly<RunSta
     }
     case 'kms.tagResource': {
       const key = usableKey(world, action.keyArn);
-      return () => void Object.assign(key.tags, action.tags);
+      return () => assignTags(key.tags, action.tags);
     }
     case 'kms.untagResource': {
       const key = usableKey(world, action.keyArn);
@@ -99,7 +99,7 @@ export function prepare(world: FakeWorld, action: Action, state: Readonly<RunSta
     }
     case 'ecr.tagResource': {
       const repository = findRepositoryByArn(world, action.repositoryArn);
-      return () => void Object.assign(repository.tags, action.tags);
+      return () => assignTags(repository.tags, action.tags);
     }
     case 'ecr.untagResource': {
       const repository = findRepositoryByArn(world, action.repositoryArn);
@@ -121,7 +121,7 @@ export function prepare(world: FakeWorld, action: Action, state: Readonly<RunSta
     }
     case 'ssm.addTagsToResource': {
       const parameter = findParameter(world, action.name);
-      return () => void Object.assign(parameter.tags, action.tags);
+      return () => assignTags(parameter.tags, action.tags);
     }
     case 'ssm.removeTagsFromResource': {
       const parameter = findParameter(world, action.name);
@@ -168,4 +168,9 @@ function findParameter(world: FakeWorld, name: string): WorldParameter {
   const parameter = world.parameters.get(name);
   if (!parameter) throw awsError('InvalidResourceId');
   return parameter;
+}
+
+/** Sets every tag as its own key (`__proto__` included), as AWS stores tag keys. */
+function assignTags(target: Record<string, string>, tags: Readonly<Record<string, string>>): void {
+  for (const [key, value] of Object.entries(tags)) Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -2,16 +2,17 @@
  * Ownership and comparison rules: the small predicates every plan leans on.
  */
 import { OwnershipTag } from '../contract';
+import { entryOf, hasEntry, setEntry } from '../records';
 import type { Owner } from './model';
 
 /** Carries the tag pair naming this stack and logical resource. */
 export function isOwnedBy(tags: Readonly<Record<string, string>> | undefined, owner: Owner): boolean {
-  return tags !== undefined && tags[OwnershipTag.StackId] === owner.stackId && tags[OwnershipTag.LogicalId] === owner.logicalId;
+  return entryOf(tags, OwnershipTag.StackId) === owner.stackId && entryOf(tags, OwnershipTag.LogicalId) === owner.logicalId;
 }
 
 /** Ours, and describes this very repository (a key or parameter; the repository tags itself). */
 export function belongsToRepository(tags: Readonly<Record<string, string>> | undefined, owner: Owner, repositoryName: string): boolean {
-  return isOwnedBy(tags, owner) && tags?.[OwnershipTag.Repository] === repositoryName;
+  return isOwnedBy(tags, owner) && entryOf(tags, OwnershipTag.Repository) === repositoryName;
 }
 
 /**
@@ -26,10 +27,10 @@ export function tagChanges(
 ): { set: Record<string, string>; remove: string[] } {
   const set: Record<string, string> = {};
   for (const [key, value] of Object.entries(desired)) {
-    if (actual?.[key] !== value) set[key] = value;
+    if (entryOf(actual, key) !== value) setEntry(set, key, value);
   }
   const candidates = actual === undefined ? knownRemovals : Object.keys(actual);
-  const remove = candidates.filter((key) => !(key in desired) && !key.toLowerCase().startsWith('aws:')).sort();
+  const remove = candidates.filter((key) => !hasEntry(desired, key) && !key.toLowerCase().startsWith('aws:')).sort();
   return { set, remove };
 }
 

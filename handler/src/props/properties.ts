@@ -2,7 +2,7 @@
  * CloudFormation's ResourceProperties (every scalar a string) to a typed repository spec.
  * Collects every problem before failing, so one deploy shows the author all of them.
  */
-import { FRAMEWORK_PROPERTIES, OwnershipTag, PROPERTY_NAMES, Property } from '../contract';
+import { FRAMEWORK_PROPERTIES, Limits, OwnershipTag, PROPERTY_NAMES, Property } from '../contract';
 import { InvalidPropertiesError } from '../errors';
 import { checkBoolean, checkConsumerTags, checkImagesRetained, checkNamePart, show } from './rules';
 
@@ -29,6 +29,35 @@ export function parseProperties(
   raw: Readonly<Record<string, unknown>> | undefined,
   organisationTags: Readonly<Record<string, string>>,
 ): RepositorySpec {
+  return parse(raw, organisationTags, 'refuse').spec;
+}
+
+/** A spec for an Update, and what the organisation's rules changed in it, for the log. */
+export interface UpdateSpec {
+  readonly spec: RepositorySpec;
+  /** One line per consumer tag the organisation's tags overrode or AWS's limit left out. */
+  readonly notices: readonly string[];
+}
+
+/**
+ * The properties of an Update, in either direction (a rollback sends the deployed properties
+ * back). The provider's settings may have tightened since those properties were deployed
+ * (a new mandatory tag with the key of a consumer tag, more mandatory tags than leave room
+ * for the consumer's): an Update must not fail for a rule the deployed state already broke,
+ * so the organisation's tags win, the consumer tags past AWS's limit are left out, and each
+ * is reported in `notices` instead. Everything else is checked as on Create.
+ *
+ * @throws InvalidPropertiesError listing every other problem.
+ */
+export function parseUpdateProperties(raw: Readonly<Record<string, unknown>> | undefined, organisationTags: Readonly<Record<string, string>>): UpdateSpec {
+  return parse(raw, organisationTags, 'organisation-wins');
+}
+
+function parse(
+  raw: Readonly<Record<string, unknown>> | undefined,
+  organisationTags: Readonly<Record<string, string>>,
+  conflicts: 'refuse' | 'organisation-wins',
+): UpdateSpec {
   const properties = raw ?? {};
   const problems: string[] = [];
   const known = new Set<string>([...PROPERTY_NAMES, ...FRAMEWORK_PROPERTIES]);
@@ -42,7 +71,7 @@ export function parseProperties(
   const useKmsKey = optional(properties[Property.UseKmsKey], (value) => checkBoolean(Property.UseKmsKey, value), false);
   const shareable = optional(properties[Property.ShareableWithAllEnvs], (value) => checkBoolean(Property.ShareableWithAllEnvs, value), false);
   const imagesRetained = optional<number | undefined>(properties[Property.ImagesRetained], (value) => checkImagesRetained(Property.ImagesRetained, value), undefined);
-  const tags = checkConsumerTags(Property.Tags, properties[Property.Tags], organisationTags, RESERVED_TAG_COUNT);
+  const tags = checkConsumerTags(Property.Tags, properties[Property.Tags], organisationTags, RESERVED_TAG_COUNT, { conflicts });
 
   for (const checked of [applicationName, baseName, useKmsKey, shareable, imagesRetained]) {
     if (!checked.ok) problems.push(checked.problem);
@@ -51,7 +80,7 @@ export function parseProperties(
   if (problems.length > 0 || !applicationName.ok || !baseName.ok || !useKmsKey.ok || !shareable.ok || !imagesRetained.ok) {
     throw new InvalidPropertiesError(problems);
   }
-  return {
+  const spec: RepositorySpec = {
     applicationName: applicationName.value,
     baseName: baseName.value,
     useKmsKey: useKmsKey.value,
@@ -59,6 +88,15 @@ export function parseProperties(
     ...(imagesRetained.value === undefined ? {} : { imagesRetained: imagesRetained.value }),
     tags: tags.tags,
   };
+  const notices = [
+    ...tags.overridden.map(
+      (key) => `\`${Property.Tags}\` sets ${show(key)}, which the organisation now sets to ${show(organisationTags[key])}: the organisation's value is kept`,
+    ),
+    ...(tags.dropped.length === 0
+      ? []
+      : [`\`${Property.Tags}\` ${tags.dropped.map((key) => show(key)).join(', ')} left out: with the organisation's tags they would pass AWS's ${Limits.tagsMax} per resource`]),
+  ];
+  return { spec, notices };
 }
 
 /** What identifies a repository: enough to name it, whatever else the properties hold. */

@@ -8,6 +8,7 @@
  * Pure: no AWS SDK, no `node:` modules, no environment, no clock.
  */
 import { Limits, RESERVED_TAG_PREFIXES } from '../contract';
+import { entryOf, hasEntry, setEntry } from '../records';
 
 /** A rule's verdict: the coerced value, or one message naming subject, rule and value. */
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
@@ -167,31 +168,59 @@ export function checkTagValue(subject: string, value: unknown): Checked<string> 
   return ok(value);
 }
 
+/** How a consumer tag that the organisation's tags do not allow is treated. */
+export interface ConsumerTagOptions {
+  /**
+   * `refuse`: a problem (a Create, a synth: the author can fix the template before anything
+   * exists). `organisation-wins`: the organisation's value is kept, the consumer's tag is
+   * dropped and named in `overridden`, and consumer tags past AWS's limit are dropped and
+   * named in `dropped` (an Update: the settings tightened after the deploy, and a rollback to
+   * the deployed properties must not fail for a rule the deployed state already broke).
+   * @default 'refuse'
+   */
+  readonly conflicts?: 'refuse' | 'organisation-wins';
+}
+
+/** A consumer's checked tags, what is wrong with them, and what the organisation's rules dropped. */
+export interface CheckedConsumerTags {
+  readonly tags: Record<string, string>;
+  readonly problems: string[];
+  /** With `organisation-wins`: consumer tags whose key the organisation sets to another value. */
+  readonly overridden: string[];
+  /** With `organisation-wins`: consumer tags left out to stay within AWS's tag limit. */
+  readonly dropped: string[];
+}
+
 /**
  * A consumer's tags as a list of `{Key, Value}` (CloudFormation, CDK) or a plain map (the
  * seed's config), checked against the organisation's tags: a consumer may repeat an
- * organisation tag with the same value but never change it.
+ * organisation tag with the same value but never change it. Keys such as `constructor` or
+ * `__proto__` are ordinary keys.
  */
 export function checkConsumerTags(
   subject: string,
   value: unknown,
   organisationTags: Readonly<Record<string, string>>,
   reservedCount: number,
-): { readonly tags: Record<string, string>; readonly problems: string[] } {
+  options: ConsumerTagOptions = {},
+): CheckedConsumerTags {
+  const organisationWins = options.conflicts === 'organisation-wins';
   const problems: string[] = [];
+  const overridden: string[] = [];
+  const dropped: string[] = [];
   const tags: Record<string, string> = {};
   let entries: Array<[unknown, unknown, string]>;
-  if (value === undefined || value === null || value === '') return { tags, problems };
+  if (value === undefined || value === null || value === '') return { tags, problems, overridden, dropped };
   if (Array.isArray(value)) {
     entries = value.map((item, index) => {
       if (typeof item !== 'object' || item === null || Array.isArray(item)) return [undefined, undefined, `${subject}[${index}]`];
       const record = item as Record<string, unknown>;
       const extra = Object.keys(record).filter((key) => key !== 'Key' && key !== 'Value');
       if (extra.length > 0) problems.push(`\`${subject}[${index}]\` must have only \`Key\` and \`Value\`; got also: ${extra.join(', ')}`);
-      return [record.Key, record.Value, `${subject}[${index}]`];
+      return [entryOf(record, 'Key'), entryOf(record, 'Value'), `${subject}[${index}]`];
     });
   } else {
-    return { tags, problems: [`\`${subject}\` must be a list of {Key, Value}; got: ${show(value)}`] };
+    return { tags, problems: [`\`${subject}\` must be a list of {Key, Value}; got: ${show(value)}`], overridden, dropped };
   }
   for (const [key, tagValue, where] of entries) {
     if (key === undefined && tagValue === undefined) {
@@ -203,24 +232,38 @@ export function checkConsumerTags(
     if (!checkedKey.ok) problems.push(checkedKey.problem);
     if (!checkedValue.ok) problems.push(checkedValue.problem);
     if (!checkedKey.ok || !checkedValue.ok) continue;
-    if (checkedKey.value in tags) {
+    if (hasEntry(tags, checkedKey.value)) {
       problems.push(`\`${where}.Key\` repeats the key ${show(checkedKey.value)}; each key may appear once`);
       continue;
     }
-    const organisationValue = organisationTags[checkedKey.value];
+    const organisationValue = entryOf(organisationTags, checkedKey.value);
     if (organisationValue !== undefined && organisationValue !== checkedValue.value) {
-      problems.push(
-        `\`${where}\` cannot override the organisation tag ${show(checkedKey.value)} (set to ${show(organisationValue)} by the platform team); remove it`,
-      );
+      if (organisationWins) overridden.push(checkedKey.value);
+      else {
+        problems.push(
+          `\`${where}\` cannot override the organisation tag ${show(checkedKey.value)} (set to ${show(organisationValue)} by the platform team); remove it`,
+        );
+      }
       continue;
     }
-    tags[checkedKey.value] = checkedValue.value;
+    setEntry(tags, checkedKey.value, checkedValue.value);
   }
-  const total = new Set([...Object.keys(organisationTags), ...Object.keys(tags)]).size + reservedCount;
+  const organisationCount = Object.keys(organisationTags).length;
+  const ownKeys = Object.keys(tags).filter((key) => !hasEntry(organisationTags, key));
+  const total = organisationCount + ownKeys.length + reservedCount;
   if (total > Limits.tagsMax) {
-    problems.push(
-      `\`${subject}\` gives too many tags: with the organisation's ${Object.keys(organisationTags).length} and the provider's ${reservedCount}, the total ${total} exceeds AWS's ${Limits.tagsMax}`,
-    );
+    const room = Limits.tagsMax - organisationCount - reservedCount;
+    if (organisationWins && room >= 0) {
+      // The template's order decides: the first tags stay, the last ones go.
+      for (const key of ownKeys.slice(room)) {
+        dropped.push(key);
+        delete tags[key];
+      }
+    } else {
+      problems.push(
+        `\`${subject}\` gives too many tags: with the organisation's ${organisationCount} and the provider's ${reservedCount}, the total ${total} exceeds AWS's ${Limits.tagsMax}`,
+      );
+    }
   }
-  return { tags, problems };
+  return { tags, problems, overridden, dropped };
 }

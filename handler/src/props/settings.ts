@@ -4,6 +4,7 @@
  */
 import { Limits, PROVIDER_ROLE_ARN_ENV, Setting, SettingDefault } from '../contract';
 import { InvalidSettingsError } from '../errors';
+import { setEntry } from '../records';
 import { checkBoolean, checkTagKey, checkTagValue, checkWholeNumber, show } from './rules';
 
 export interface Settings {
@@ -104,7 +105,7 @@ function parseJsonMap(
   for (const [key, value] of Object.entries(parsed)) {
     const problem = checkEntry(key, value);
     if (problem) problems.push(problem);
-    else result[key] = value as string;
+    else setEntry(result, key, value as string);
   }
   return result;
 }

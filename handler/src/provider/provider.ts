@@ -8,9 +8,9 @@ import { planDelete } from '../core/delete';
 import { desiredState, environmentFromStackId, repositoryArnOf, resourceNames } from '../core/desired';
 import { targetOf } from '../core/describe';
 import type { Action, Actual, Desired, Environment, Owner } from '../core/model';
-import { planConverge, planCreate, unsupportedKeyChangeMessage } from '../core/plan';
-import { InvalidPropertiesError, UnsupportedUpdateError, awsErrorCode } from '../errors';
-import { parseIdentity, parseProperties } from '../props/properties';
+import { planConverge, planCreate } from '../core/plan';
+import { InvalidPropertiesError, awsErrorCode } from '../errors';
+import { parseIdentity, parseProperties, parseUpdateProperties } from '../props/properties';
 import { keyAliasName, REPOSITORY_NAME_PATTERN, repositoryName } from '../props/rules';
 import { parseSettings, type Settings } from '../props/settings';
 import { type ActionRunner, compensationPlan, type Created, execute, Journal, type RunState } from './execute';
@@ -174,16 +174,20 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
 
     if (request.requestType === 'Delete') return remove(request, settings, owner, signal);
 
-    const spec = parseProperties(request.properties, settings.mandatoryTags);
     const env = environmentOf(request);
 
     if (request.requestType === 'Create') {
+      const spec = parseProperties(request.properties, settings.mandatoryTags);
       const desired = desiredState(spec, settings, env, owner);
       context.claimPhysicalId(desired.repositoryName);
       return createOrAdopt(desired, settings, owner, signal);
     }
 
-    // Update. Replacement is a change of ApplicationName or RepositoryBaseName, judged with
+    // Update, in either direction (a rollback sends the deployed properties back): the
+    // organisation's tags win over a consumer's, with a warning, rather than failing.
+    const { spec, notices } = parseUpdateProperties(request.properties, settings.mandatoryTags);
+    for (const notice of notices) logger.warn(`Update: ${notice}`);
+    // Replacement is a change of ApplicationName or RepositoryBaseName, judged with
     // today's rules on both sides: a new prefix setting or naming rule never renames (and so
     // never deletes) a live repository.
     const physicalId = request.physicalResourceId ?? '';
@@ -199,10 +203,9 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
       });
       return createOrAdopt(desired, settings, owner, signal);
     }
-    if (previous && previous.useKmsKey !== spec.useKmsKey) {
-      // Checked before any AWS call: the answer does not depend on what exists.
-      throw new UnsupportedUpdateError(unsupportedKeyChangeMessage(physicalId, spec.useKmsKey));
-    }
+    // A UseKmsKey change under the same name is judged by converge against the repository's
+    // actual encryption, never against OldResourceProperties: the rollback of a refused flip
+    // asks for what exists, and converges.
     return converge(desiredState(spec, settings, env, owner, physicalId), owner, signal);
   };
 }

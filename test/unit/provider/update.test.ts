@@ -144,18 +144,19 @@ describe('createRepositoryHandler on Update', () => {
   it.each([
     ['on', givenProperties(), givenProperties({ UseKmsKey: 'true' }), 'To move to a customer-managed key'],
     ['off', givenProperties({ UseKmsKey: 'true' }), givenProperties({ UseKmsKey: 'false' }), 'To move to AES256'],
-  ])('fails with UnsupportedUpdateError and makes no AWS call when UseKmsKey turns %s under the same name', async (_case, old, updated, advice) => {
-    // GIVEN an empty world: the answer must not depend on reading it
+  ])('fails with UnsupportedUpdateError and writes nothing when UseKmsKey turns %s under the same name', async (_case, old, updated, advice) => {
+    // GIVEN the repository as the old properties made it
     const { world, send } = givenProvider();
+    await send(givenCreateRequest(old));
+    world.calls.length = 0;
 
     // WHEN the key choice flips while the name stays
     const error = await rejectionOf(send(givenUpdateRequest({ physicalResourceId: NAME, old, new: updated })));
 
-    // THEN the update is refused with the way forward, and AWS was not touched at all
+    // THEN the update is refused, judged against the repository's encryption, with the way forward, and nothing was written
     expect(error).toBeInstanceOf(UnsupportedUpdateError);
     expect(error.message).toContain(advice);
     expect(error.message).toContain('change RepositoryBaseName (or ApplicationName) in the same update');
-    expect(world.reads).toEqual([]);
     expect(world.calls).toEqual([]);
   });
 
