@@ -102,6 +102,15 @@ export const OwnershipTag = {
   Repository: 'org-ecr:repository',
 } as const;
 
+/**
+ * On a repository created by a replacing Update: the physical id (repository name) it
+ * replaces. The rollback of that Update (this repository's id, the old properties) returns
+ * to the named repository, even when `ORG_PREFIX` changed in between so today's rules would
+ * name another one. Only the repository carries it, so it takes no room from the consumer's
+ * tags: the key and the parameters carry `org-ecr:repository` instead.
+ */
+export const REPLACES_TAG = 'org-ecr:replaces' as const;
+
 /** Tag-key prefixes a consumer may not use: AWS reserves `aws:`, the provider `org-ecr:`. */
 export const RESERVED_TAG_PREFIXES = ['aws:', 'org-ecr:'] as const;
 
@@ -125,7 +134,6 @@ export const CROSS_ACCOUNT_KEY_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as c
 export const Limits = {
   imagesRetainedMin: 1,
   imagesRetainedMax: 10_000,
-  nameInputMaxLength: 256,
   repositoryNameMin: 2,
   repositoryNameMax: 256,
   /** Tags per ECR repository, KMS key and SSM parameter. */
@@ -136,6 +144,12 @@ export const Limits = {
   deletionWindowMax: 30,
   organizationPrefixMaxLength: 64,
   parameterPrefixMaxLength: 512,
+  /**
+   * An SSM parameter name: SSM allows 1011 characters including the parameter's ARN prefix
+   * (`arn:{partition}:ssm:{region}:{account}:parameter/`, at most 64 characters in any
+   * partition and Region), so every name the provider makes stays within 1011 - 64.
+   */
+  parameterNameMax: 947,
 } as const;
 
 /** SSM parameter name suffixes, after `ECR_{BASE}`. */

@@ -1,9 +1,9 @@
 /**
  * From a validated spec and the platform's settings to the desired state of every resource.
  */
-import { CROSS_ACCOUNT_KEY_ACTIONS, CROSS_ACCOUNT_PULL_ACTIONS, OwnershipTag, ParameterSuffix, PROVIDER_KEY_ACTIONS } from '../contract';
+import { CROSS_ACCOUNT_KEY_ACTIONS, CROSS_ACCOUNT_PULL_ACTIONS, OwnershipTag, ParameterSuffix, PROVIDER_KEY_ACTIONS, REPLACES_TAG } from '../contract';
 import type { RepositorySpec } from '../props/properties';
-import { keyAliasName, parameterStem, repositoryName } from '../props/rules';
+import { keyAliasName, parameterStemUnder, repositoryName } from '../props/rules';
 import type { Settings } from '../props/settings';
 import type { Desired, DesiredParameter, Environment, Owner } from './model';
 import { PULL_STATEMENT_SID } from './repository-policy';
@@ -41,7 +41,7 @@ export function repositoryArnOf(env: Environment, repository: string): string {
  */
 export function resourceNames(spec: Pick<RepositorySpec, 'applicationName' | 'baseName'>, settings: Settings, existingName?: string) {
   const name = existingName ?? repositoryName(settings.organizationPrefix, spec.applicationName, spec.baseName);
-  const stem = `${settings.parameterPrefix}${parameterStem(spec.baseName)}`;
+  const stem = parameterStemUnder(settings.parameterPrefix, spec.baseName);
   return {
     repositoryName: name,
     aliasName: keyAliasName(name),
@@ -92,6 +92,14 @@ export function desiredState(spec: RepositorySpec, settings: Settings, env: Envi
       ...(spec.useKmsKey ? { kmsKeyArn: parameter(names.kmsKeyArnParameter) } : {}),
     },
   };
+}
+
+/**
+ * The desired state of a repository created by a replacing Update: its tags name the
+ * repository it replaces (`org-ecr:replaces`), so that Update's rollback finds its way back.
+ */
+export function replacing(desired: Desired, replacedName: string): Desired {
+  return { ...desired, repositoryTags: { ...desired.repositoryTags, [REPLACES_TAG]: replacedName } };
 }
 
 /** Environment accounts other than the owner, sorted and unique, so the policy is stable. */

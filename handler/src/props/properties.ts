@@ -18,7 +18,10 @@ export interface RepositorySpec {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-/** Ownership tags on the repository; the key and the parameters carry one more. */
+/**
+ * Tags the provider itself puts on each resource: the ownership pair, plus `org-ecr:repository`
+ * on the key and the parameters, or `org-ecr:replaces` on a repository made by a replacement.
+ */
 export const RESERVED_TAG_COUNT = Object.keys(OwnershipTag).length;
 
 /**

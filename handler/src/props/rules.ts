@@ -58,15 +58,13 @@ export function checkImagesRetained(subject: string, value: unknown): Checked<nu
 }
 
 /**
- * A name part (application or repository base name): a non-empty string of at most 256
- * characters that keeps at least one letter or digit once made ECR-safe.
+ * A name part (application or repository base name): a non-empty string that keeps at least
+ * one letter or digit once made ECR-safe. Any length: every name made from it is cut to its
+ * service's limit with a hash ({@link fitWithHash}), so only what cannot be made valid is refused.
  */
 export function checkNamePart(subject: string, value: unknown): Checked<string> {
   if (typeof value !== 'string' || value.trim() === '') {
     return fail(`\`${subject}\` is required: a non-empty string of letters, digits and separators; got: ${show(value)}`);
-  }
-  if (value.length > Limits.nameInputMaxLength) {
-    return fail(`\`${subject}\` must be at most ${Limits.nameInputMaxLength} characters; got ${value.length}: ${show(value)}`);
   }
   if (sanitizeSegment(value) === '') {
     return fail(`\`${subject}\` must contain at least one letter or digit (a-z, 0-9); got: ${show(value)}`);
@@ -137,6 +135,34 @@ export function keyAliasName(repository: string): string {
 /** `ECR_{BASE}` where BASE is the base name uppercased, every character outside A-Z and 0-9 as `_`. */
 export function parameterStem(baseName: string): string {
   return `ECR_${baseName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/** The longest parameter suffix, `_kms_key_arn`: every parameter of a repository shares one stem. */
+const LONGEST_PARAMETER_SUFFIX = '_kms_key_arn'.length;
+
+/**
+ * `{prefix}ECR_{BASE}`, cut when needed so that the stem plus its longest suffix stays within
+ * SSM's name limit ({@link Limits.parameterNameMax}): the same hash rule as the repository
+ * name, in the parameters' own spelling (`_` and an uppercase hash of the whole stem).
+ */
+export function parameterStemUnder(parameterPrefix: string, baseName: string): string {
+  const stem = `${parameterPrefix}${parameterStem(baseName)}`;
+  const max = Limits.parameterNameMax - LONGEST_PARAMETER_SUFFIX;
+  if (stem.length <= max) return stem;
+  const suffix = `_${shortHash(stem).toUpperCase()}`;
+  return `${stem.slice(0, max - suffix.length).replace(/_+$/, '')}${suffix}`;
+}
+
+/**
+ * Whether `name` is the repository name of these name parts under some organisation prefix
+ * (today's, or one the platform used before): the prefix is a hyphen-separated beginning of
+ * the name. Recognises a repository a resource had before an `ORG_PREFIX` change.
+ */
+export function isRepositoryNameOf(name: string, applicationName: string, baseName: string): boolean {
+  for (let cut = name.indexOf('-'); cut > 0; cut = name.indexOf('-', cut + 1)) {
+    if (repositoryName(name.slice(0, cut), applicationName, baseName) === name) return true;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -3,15 +3,17 @@
  * request type. Knows the core and the two I/O seams (observer, runner); not the SDK.
  */
 import type { ExecutionContext, ResourceHandler, ResourceOutcome, ResourceRequest } from '../cfn/types';
-import { Attribute, CREATE_FAILED_MARKER } from '../contract';
+import { Attribute, CREATE_FAILED_MARKER, REPLACES_TAG } from '../contract';
 import { planDelete } from '../core/delete';
-import { desiredState, environmentFromStackId, repositoryArnOf, resourceNames } from '../core/desired';
+import { desiredState, environmentFromStackId, replacing, repositoryArnOf, resourceNames } from '../core/desired';
 import { targetOf } from '../core/describe';
 import type { Action, Actual, Desired, Environment, Owner } from '../core/model';
 import { planConverge, planCreate } from '../core/plan';
 import { InvalidPropertiesError, awsErrorCode } from '../errors';
-import { parseIdentity, parseProperties, parseUpdateProperties } from '../props/properties';
-import { keyAliasName, REPOSITORY_NAME_PATTERN, repositoryName } from '../props/rules';
+import { parseIdentity, parseProperties, parseUpdateProperties, type RepositorySpec } from '../props/properties';
+import { isRepositoryNameOf, keyAliasName, REPOSITORY_NAME_PATTERN, repositoryName } from '../props/rules';
+import { entryOf } from '../records';
+import { isOwnedBy } from '../core/ownership';
 import { parseSettings, type Settings } from '../props/settings';
 import { type ActionRunner, compensationPlan, type Created, execute, Journal, type RunState } from './execute';
 
@@ -136,6 +138,36 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     return outcome(desired, state.createdKeyArn ?? actual.repository?.kmsKeyArn ?? actual.aliasKey?.arn);
   }
 
+  /**
+   * The rollback of a replacing Update: the repository under the physical id was made by that
+   * Update (its `org-ecr:replaces` tag names the one it replaced) and the properties describe
+   * the replaced one again. Converges that repository, ours and still there, and answers its
+   * name, even when `ORG_PREFIX` changed so today's rules would name a new, empty one.
+   * Undefined when this is no such rollback: the caller replaces as usual. One read more than
+   * a plain replacement (the physical id's tags), on replacing Updates only.
+   */
+  async function returnToReplaced(spec: RepositorySpec, settings: Settings, env: Environment, owner: Owner, physicalId: string, signal: AbortSignal): Promise<ResourceOutcome | undefined> {
+    if (!REPOSITORY_NAME_PATTERN.test(physicalId)) return undefined;
+    const current = await deps.observer.observe(
+      { repositoryName: physicalId, repositoryArn: repositoryArnOf(env, physicalId), aliasName: keyAliasName(physicalId), parameterNames: [], includeKey: false, includePolicies: false },
+      signal,
+    );
+    const replaced = current.repository && isOwnedBy(current.repository.tags, owner) ? entryOf(current.repository.tags, REPLACES_TAG) : undefined;
+    if (replaced === undefined || !isRepositoryNameOf(replaced, spec.applicationName, spec.baseName)) return undefined;
+    const desired = desiredState(spec, settings, env, owner, replaced);
+    const actual = await deps.observer.observe(queryFor(desired), signal);
+    if (!actual.repository || !isOwnedBy(actual.repository.tags, owner)) {
+      logger.info('The repository this one replaced is gone or not ours: replacing as usual', { replaced });
+      return undefined;
+    }
+    logger.info('Update returns to the repository the physical id replaced (a rollback); CloudFormation deletes the newer one afterwards', {
+      from: physicalId,
+      to: replaced,
+    });
+    const state = await run(planConverge(desired, actual, owner), signal, new Journal());
+    return outcome(desired, state.createdKeyArn ?? actual.repository.kmsKeyArn ?? actual.aliasKey?.arn);
+  }
+
   async function remove(request: ResourceRequest, settings: Settings, owner: Owner, signal: AbortSignal): Promise<ResourceOutcome> {
     const physicalId = request.physicalResourceId ?? '';
     const done = { physicalResourceId: physicalId };
@@ -194,9 +226,11 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     const previous = parseIdentity(request.oldProperties);
     const renamed = previous
       ? repositoryName(settings.organizationPrefix, previous.applicationName, previous.baseName) !== repositoryName(settings.organizationPrefix, spec.applicationName, spec.baseName)
-      : repositoryName(settings.organizationPrefix, spec.applicationName, spec.baseName) !== physicalId;
+      : !isRepositoryNameOf(physicalId, spec.applicationName, spec.baseName);
     if (renamed) {
-      const desired = desiredState(spec, settings, env, owner);
+      const returned = await returnToReplaced(spec, settings, env, owner, physicalId, signal);
+      if (returned) return returned;
+      const desired = replacing(desiredState(spec, settings, env, owner), physicalId);
       logger.info('Update replaces the repository: creating the new one; CloudFormation deletes the old one afterwards', {
         from: physicalId,
         to: desired.repositoryName,

@@ -284,7 +284,7 @@ describe('OrgEcrRepository', () => {
     it.each<[string, Partial<OrgEcrRepositoryProps>, RegExp]>([
       ['applicationName', { applicationName: '' }, /`applicationName` is required.*got: ""/],
       ['applicationName', { applicationName: '---' }, /`applicationName` must contain at least one letter or digit.*got: "---"/],
-      ['repositoryBaseName', { repositoryBaseName: 'x'.repeat(257) }, /`repositoryBaseName` must be at most 256 characters; got 257/],
+      ['repositoryBaseName', { repositoryBaseName: '_'.repeat(300) }, /`repositoryBaseName` must contain at least one letter or digit/],
       ['useKmsKey', { useKmsKey: 'yes' as unknown as boolean }, /`useKmsKey` must be true or false; got: "yes"/],
       ['imagesRetained', { imagesRetained: 0 }, /`imagesRetained` must be a whole number from 1 to 10000; got: 0/],
       ['imagesRetained', { imagesRetained: 2.5 }, /`imagesRetained` must be a whole number from 1 to 10000; got: 2.5/],
@@ -296,6 +296,10 @@ describe('OrgEcrRepository', () => {
       const stack = givenStack();
       // WHEN / THEN
       expect(() => givenRepository(stack, props)).toThrow(message);
+    });
+
+    it('accepts a repositoryBaseName of 300 characters, as the handler does (names are cut with a hash)', () => {
+      expect(() => givenRepository(givenStack(), { repositoryBaseName: 'x'.repeat(300) })).not.toThrow();
     });
 
     it("fails when a tag overrides the provider's organisation tag", () => {

@@ -61,7 +61,6 @@ describe('parseProperties', () => {
       [Property.ApplicationName, 'blank', '   ', ['is required', 'got: "   "']],
       [Property.ApplicationName, 'the number 42', 42, ['is required', 'got: 42']],
       [Property.ApplicationName, '!!!', '!!!', ['at least one letter or digit', 'got: "!!!"']],
-      [Property.ApplicationName, '257 characters', 'a'.repeat(257), ['at most 256 characters', 'got 257']],
       [Property.RepositoryBaseName, 'missing', undefined, ['is required', 'got: undefined']],
       [Property.RepositoryBaseName, 'a list', ['orders'], ['is required', 'got: ["orders"]']],
       [Property.RepositoryBaseName, 'only separators', '._-', ['at least one letter or digit', 'got: "._-"']],
