@@ -29,7 +29,7 @@ describe('planConverge (properties)', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 
   it('re-asserts only what it cannot see when the observer reads keys as the SDK observer does', async () => {
     await fc.assert(
@@ -53,5 +53,5 @@ describe('planConverge (properties)', () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, 60_000);
 });
