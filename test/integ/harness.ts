@@ -15,9 +15,11 @@ import {
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-ecr';
 import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, KMSClient, ListResourceTagsCommand } from '@aws-sdk/client-kms';
+import { recordRun, simulateRecordedCallsAfterAll } from './iam-recorder';
 import { GetParametersCommand, ListTagsForResourceCommand as ListParameterTagsCommand, SSMClient } from '@aws-sdk/client-ssm';
 
 export const endpoint = process.env.AWS_ENDPOINT_URL;
+if (endpoint) simulateRecordedCallsAfterAll();
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
 
@@ -150,6 +152,9 @@ export async function runBundleWithLogs(
   options: BundleOptions = {},
 ): Promise<BundleRun> {
   const driver = join(__dirname, 'drive-bundle.mjs');
+  // Runs on the suite's own endpoint go through a recording proxy: their calls are simulated
+  // against the provider's IAM policy at the end of the file (iam-recorder.ts).
+  const recorder = options.endpoint === undefined && endpoint ? await recordRun(endpoint, ACCOUNT, REGION, settings) : undefined;
   // Each process answers on URLs of its own, so two processes given the same event (a
   // duplicate delivery) each get their own answer back.
   const run = randomUUID();
@@ -164,7 +169,7 @@ export async function runBundleWithLogs(
       {
         env: {
           PATH: process.env.PATH,
-          AWS_ENDPOINT_URL: options.endpoint ?? endpoint,
+          AWS_ENDPOINT_URL: options.endpoint ?? recorder?.url ?? endpoint,
           AWS_REGION: REGION,
           AWS_ACCESS_KEY_ID: credentials.accessKeyId,
           AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
@@ -179,7 +184,7 @@ export async function runBundleWithLogs(
       (error, out, stderr) => (error ? reject(new Error(`bundle driver failed: ${error.message}\n${stderr}`)) : resolve(out)),
     );
     child.stdin?.end(JSON.stringify(tagged));
-  });
+  }).finally(() => recorder?.finish());
   const answered = responses.received.filter((entry) => entry.path.endsWith(`&run=${run}`)).map((entry) => entry.body);
   const logs = stdout
     .split('\n')
