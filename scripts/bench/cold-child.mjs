@@ -10,7 +10,7 @@
  */
 const bootMs = performance.now();
 const { startFakeAws } = await import('./fake-aws.mjs');
-const { BUNDLE_URL, cfnEvent, lambdaContext, peakRssMiB, properties, useFakeEnvironment } = await import('./events.mjs');
+const { BUNDLE_URL, cfnEvent, cpuMs, lambdaContext, peakRssMiB, properties, useFakeEnvironment } = await import('./events.mjs');
 
 const fake = await startFakeAws();
 useFakeEnvironment(fake.url);
@@ -35,6 +35,7 @@ const result = {
   totalMs: handledMs,
   awsCalls: fake.calls.length,
   peakRssMiB: peakRssMiB(),
+  cpuMs: cpuMs(),
   heapUsedMiB: process.memoryUsage().heapUsed / 1048576,
 };
 process.stderr.write(`BENCH_RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));

@@ -19,6 +19,8 @@ import { canRunAsLambdaUser, LAMBDA_GID, LAMBDA_UID, lambdaEnvironment, lambdaNo
 export const COLD_START_TARGET_RATIO = 4.0;
 
 export const SUBJECTS = ['bare', 'floor', 'ours', 'peer'];
+/** `node -e 0` that also reports its CPU time (nothing a bare start would not do). */
+const BARE_SCRIPT = "const c=process.cpuUsage();process.stderr.write('BENCH_RESULT '+JSON.stringify({status:'SUCCESS',cpuMs:(c.user+c.system)/1000}))";
 export const ENVIRONMENTS = ['lambda', 'machine'];
 
 /**
@@ -46,7 +48,7 @@ export function measureColdStarts({ nodes, runs, root, dist, bundleUrl, log }) {
 
   function once(item, subject) {
     const args = {
-      bare: ['-e', '0'],
+      bare: ['-e', BARE_SCRIPT],
       floor: [join(root, 'scripts', 'bench', 'floor-child.mjs')],
       ours: [join(root, 'scripts', 'bench', 'cold-child.mjs'), bundleUrl],
       peer: [join(root, 'scripts', 'bench', 'peer-child.mjs')],
@@ -61,10 +63,6 @@ export function measureColdStarts({ nodes, runs, root, dist, bundleUrl, log }) {
       maxBuffer: 64 * 1024 * 1024,
     });
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-    if (subject === 'bare') {
-      if (child.status !== 0) throw new Error(`node -e 0 failed (${item.key}): ${child.stderr}`);
-      return { wallMs };
-    }
     const line = child.stderr.split('\n').find((text) => text.startsWith('BENCH_RESULT '));
     if (child.status !== 0 || line === undefined) {
       throw new Error(`${subject} (${item.key}) failed (exit ${child.status}):\n${child.stderr.slice(-3000)}`);
@@ -99,7 +97,8 @@ export function measureColdStarts({ nodes, runs, root, dist, bundleUrl, log }) {
 
 function summarize(item, bySubject) {
   const bareMs = median(bySubject.bare.map((run) => run.wallMs));
-  const subjects = { bare: { ms: bareMs, ratio: 1, spread: spread(bySubject.bare) } };
+  const bareCpuMs = median(bySubject.bare.map((run) => run.cpuMs));
+  const subjects = { bare: { ms: bareMs, ratio: 1, cpuMs: bareCpuMs, cpuRatio: 1, spread: spread(bySubject.bare) } };
   for (const subject of SUBJECTS.slice(1)) {
     const runs = bySubject[subject];
     const pick = (field) => median(runs.map((run) => run[field]));
@@ -107,6 +106,8 @@ function summarize(item, bySubject) {
     subjects[subject] = {
       ms,
       ratio: ms / bareMs,
+      cpuMs: pick('cpuMs'),
+      cpuRatio: pick('cpuMs') / bareCpuMs,
       spread: spread(runs),
       phases: { bootMs: pick('bootMs'), fakeMs: pick('fakeMs'), importMs: pick('importMs'), handleMs: pick('handleMs') },
       awsCalls: runs[0].awsCalls,
@@ -157,18 +158,19 @@ export function coldStartTable(coldStart) {
   const ms = (value) => `${value.toFixed(0)} ms`;
   const cell = (subject) => (subject.ratio === 1 ? ms(subject.ms) : `${ms(subject.ms)} (${subject.ratio.toFixed(2)}x)`);
   const label = { lambda: 'clean (Lambda)', machine: 'this machine' };
-  const header = ['Node', 'Environment', 'bare `node -e 0`', 'floor: fake + response PUT', 'ours: import + one Create', 'peer: CDK auto-delete, one Delete', 'ours: start / fake / import / handle'];
+  const header = ['Node', 'Environment', 'bare `node -e 0`', 'floor: fake + response PUT', 'ours: import + one Create', 'peer: CDK auto-delete, one Delete', 'ours: start / fake / import / handle', 'CPU: bare / floor / ours / peer'];
   const rows = coldStart.results.map((cold) => {
     const { bare, floor, ours, peer } = cold.subjects;
     const phases = ours.phases;
-    return [cold.node, label[cold.environment], cell(bare), cell(floor), cell(ours), cell(peer), [phases.bootMs, phases.fakeMs, phases.importMs, phases.handleMs].map((value) => value.toFixed(0)).join(' / ') + ' ms'];
+    const cpu = `${[bare, floor, ours, peer].map((subject) => subject.cpuMs.toFixed(0)).join(' / ')} ms (ours ${ours.cpuRatio.toFixed(2)}x, peer ${peer.cpuRatio.toFixed(2)}x)`;
+    return [cold.node, label[cold.environment], cell(bare), cell(floor), cell(ours), cell(peer), [phases.bootMs, phases.fakeMs, phases.importMs, phases.handleMs].map((value) => value.toFixed(0)).join(' / ') + ' ms', cpu];
   });
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((cells) => cells[column].length)));
   const line = (cells) => `| ${cells.map((text, column) => text.padEnd(widths[column])).join(' | ')} |`;
   const unset = coldStart.machineOnlyVariables;
   const user = coldStart.lambdaUser ? `uid ${coldStart.lambdaUser.uid}, gid ${coldStart.lambdaUser.gid} (Lambda's sbx_user1051)` : `uid ${coldStart.currentUid} (not root: cannot switch to Lambda's uid 993)`;
   return [
-    `Cold start, medians of ${coldStart.runs} interleaved runs, spawn to exit (x = times bare node in the same environment):`,
+    `Cold start, medians of ${coldStart.runs} interleaved runs, spawn to exit (x = times bare node in the same environment; CPU = the process's user + system time, all threads, which a busy machine disturbs less than wall time):`,
     `- clean (Lambda): only ${coldStart.lambdaVariables.join(', ')} (plus the harness's AWS settings); node ${coldStart.lambdaFlags.join(' ')}; run as ${user}.`,
     `  Unset from this machine's environment: ${unset.listed.join(', ') || '(none)'}${unset.npmCount > 0 ? ` and ${unset.npmCount} npm_* variables of \`npm run\`` : ''}.`,
     '- this machine: its environment as it is, no extra flags, the current user.',

@@ -78,3 +78,12 @@ export function lambdaContext(budgetMs = 300_000) {
 export function peakRssMiB() {
   return process.resourceUsage().maxRSS / 1024;
 }
+
+/**
+ * CPU time this process used so far (user + system, every thread: V8 compiles and collects on
+ * background threads), in ms. Less sensitive than wall time to other processes on a busy machine.
+ */
+export function cpuMs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}

@@ -10,7 +10,7 @@
  */
 const bootMs = performance.now();
 const { startFakeAws } = await import('./fake-aws.mjs');
-const { cfnEvent, peakRssMiB, properties, useFakeEnvironment } = await import('./events.mjs');
+const { cfnEvent, cpuMs, peakRssMiB, properties, useFakeEnvironment } = await import('./events.mjs');
 
 const fake = await startFakeAws();
 useFakeEnvironment(fake.url);
@@ -48,6 +48,7 @@ const result = {
   totalMs: handledMs,
   awsCalls: fake.calls.length,
   peakRssMiB: peakRssMiB(),
+  cpuMs: cpuMs(),
 };
 process.stderr.write(`BENCH_RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));
 

@@ -17,7 +17,7 @@
  */
 const bootMs = performance.now();
 const { seedRepository, startFakeAws } = await import('./fake-aws.mjs');
-const { cfnEvent, lambdaContext, peakRssMiB, ROOT, useFakeEnvironment } = await import('./events.mjs');
+const { cfnEvent, cpuMs, lambdaContext, peakRssMiB, ROOT, useFakeEnvironment } = await import('./events.mjs');
 
 const PEER_HANDLER = 'node_modules/aws-cdk-lib/custom-resource-handlers/dist/aws-ecr/auto-delete-images-handler/index.js';
 
@@ -52,5 +52,6 @@ const result = {
   awsCalls: fake.calls.length,
   calls: fake.calls.map((call) => `${call.service}.${call.operation}`),
   peakRssMiB: peakRssMiB(),
+  cpuMs: cpuMs(),
 };
 process.stderr.write(`BENCH_RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));
