@@ -32,7 +32,7 @@ export function createClients(): Clients {
     ecr: new ECRClient(CLIENT_CONFIG),
     ssm: new SSMClient(CLIENT_CONFIG),
     kms: lazy(async () => {
-      const sdk = await import('@aws-sdk/client-kms');
+      const sdk = await import('./adapters/kms-sdk');
       return { client: new sdk.KMSClient(CLIENT_CONFIG), sdk };
     }),
   };

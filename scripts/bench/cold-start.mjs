@@ -91,8 +91,25 @@ export function measureColdStarts({ nodes, runs, root, dist, bundleUrl, log }) {
     lambdaFlags: lambdaNodeFlags(),
     lambdaVariables: Object.keys(clean),
     machineOnlyVariables: machineOnlyVariables(clean),
-    results: setups.map((item) => summarize(item, samples.get(item.key))),
+    results: setups.map((item) => ({ ...summarize(item, samples.get(item.key)), compileCache: compileCacheUse(item) })),
   };
+
+  /** One more cold Create with Node's compile-cache log on: which bundle modules used the shipped cache. */
+  function compileCacheUse(item) {
+    const child = spawnSync(item.node.path, [...item.flags, join(root, 'scripts', 'bench', 'cold-child.mjs'), bundleUrl], {
+      cwd: root,
+      env: { ...item.env, NODE_DEBUG_NATIVE: 'COMPILE_CACHE' },
+      ...item.identity,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const lines = child.stderr.split('\n').filter((line) => line.startsWith('[compile cache]') && line.includes(dist));
+    return {
+      accepted: lines.filter((line) => line.includes('was accepted')).length,
+      notAccepted: lines.filter((line) => /was rejected|was not initialized/.test(line)).length,
+    };
+  }
 }
 
 function summarize(item, bySubject) {
@@ -174,6 +191,7 @@ export function coldStartTable(coldStart) {
     `- clean (Lambda): only ${coldStart.lambdaVariables.join(', ')} (plus the harness's AWS settings); node ${coldStart.lambdaFlags.join(' ')}; run as ${user}.`,
     `  Unset from this machine's environment: ${unset.listed.join(', ') || '(none)'}${unset.npmCount > 0 ? ` and ${unset.npmCount} npm_* variables of \`npm run\`` : ''}.`,
     '- this machine: its environment as it is, no extra flags, the current user.',
+    `- Node's compile cache shipped in the bundle (one more cold Create with NODE_DEBUG_NATIVE=COMPILE_CACHE): ${coldStart.results.map((cold) => `${cold.node} ${label[cold.environment]}: ${cold.compileCache.accepted + cold.compileCache.notAccepted === 0 ? 'not used' : `${cold.compileCache.accepted} of ${cold.compileCache.accepted + cold.compileCache.notAccepted} bundle files accepted`}`).join('; ')}.`,
     '',
     line(header),
     `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,

@@ -7,6 +7,8 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { type Clients, lazy } from '../../handler/src/adapters/clients';
+// Static: record-aws-calls.ts runs this under tsx, whose import() does not resolve extensionless paths.
+import * as kmsSdk from '../../handler/src/adapters/kms-sdk';
 import { AwsActionRunner } from '../../handler/src/adapters/runner';
 import type { Action } from '../../handler/src/core/model';
 import { NEVER } from './given';
@@ -35,7 +37,7 @@ export function givenMockedAws(): MockedAws {
     clients: () => ({
       ecr: new ECRClient({ region: 'eu-west-1' }),
       ssm: new SSMClient({ region: 'eu-west-1' }),
-      kms: lazy(async () => ({ client: new KMSClient({ region: 'eu-west-1' }), sdk: await import('@aws-sdk/client-kms') })),
+      kms: lazy(async () => ({ client: new KMSClient({ region: 'eu-west-1' }), sdk: kmsSdk })),
     }),
     reset: () => stubs.forEach((stub) => stub.reset()),
     restore: () => stubs.forEach((stub) => stub.restore()),

@@ -6,7 +6,8 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 
-export type KmsModule = typeof import('@aws-sdk/client-kms');
+/** The KMS client and the commands we call (kms-sdk.ts), not the whole package. */
+export type KmsModule = typeof import('./kms-sdk');
 
 export interface Clients {
   readonly ecr: ECRClient;
