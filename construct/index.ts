@@ -6,3 +6,5 @@ export { OrgEcrRepositoryProvider, type OrgEcrRepositoryProviderProps } from './
 export { OrgEcrRepository, type OrgEcrRepositoryProps } from './repository';
 export { EcrBuilder } from './builder';
 export { ApplicationHelper, type ApplicationHelperProps, type EnvironmentConfiguration } from './application-helper';
+export { OrgEcrGuardrail, type OrgEcrGuardrailProps } from './guardrail';
+export { OrgEcrProviderBoundary, type OrgEcrProviderBoundaryProps } from './provider-boundary';

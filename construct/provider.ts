@@ -1,10 +1,10 @@
-import { CfnOutput, Duration, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Tags, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { HANDLER_ENTRY, PROVIDER_ROLE_ARN_ENV, SERVICE_TOKEN_EXPORT_NAME, SERVICE_TOKEN_PARAMETER_NAME, Setting, SettingDefault } from '../handler/src/contract';
+import { HANDLER_ENTRY, PROVIDER_FUNCTION_TAG, PROVIDER_ROLE_ARN_ENV, PROVIDER_ROLE_PATH, SERVICE_TOKEN_EXPORT_NAME, SERVICE_TOKEN_PARAMETER_NAME, Setting, SettingDefault } from '../handler/src/contract';
 import { show } from '../handler/src/props/rules';
 import { InvalidConstructPropsError } from './errors';
 import { handlerBundleDirectory } from './handler-bundle';
@@ -105,6 +105,15 @@ export interface OrgEcrRepositoryProviderProps {
    * @default true
    */
   readonly publishServiceToken?: boolean;
+
+  /**
+   * A permissions boundary for the provider role, for platforms that require one on every role.
+   * `OrgEcrProviderBoundary` is the recommended one: it still allows every call the provider
+   * makes (proven by the IAM simulation in the tests).
+   *
+   * @default - no boundary
+   */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
 }
 
 /**
@@ -167,6 +176,9 @@ export class OrgEcrRepositoryProvider extends Construct {
     this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR });
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      // The organisation guardrail exempts the provider by this path, in every account.
+      path: PROVIDER_ROLE_PATH,
+      ...(props.permissionsBoundary === undefined ? {} : { permissionsBoundary: props.permissionsBoundary }),
       description: 'Org::ECR::Repository provider: manages the organisation ECR repositories, their KMS keys and SSM parameters',
     });
     const statements = providerStatements(this, {
@@ -192,6 +204,8 @@ export class OrgEcrRepositoryProvider extends Construct {
     });
     // Every key the provider creates names this role in its key policy (see contract.ts).
     fn.addEnvironment(PROVIDER_ROLE_ARN_ENV, this.role.roleArn);
+    // The organisation guardrail protects the function by this tag (its name is generated).
+    Tags.of(fn).add(PROVIDER_FUNCTION_TAG.key, PROVIDER_FUNCTION_TAG.value);
     this.lambdaFunction = fn;
     this.serviceToken = fn.functionArn;
 

@@ -13,6 +13,8 @@ import { buildApp } from '../construct/app/build-app';
 import { PROVIDER_TEMPLATE_STACK_NAME } from '../construct/app/stacks/provider-template-stack';
 import { SERVICE_CATALOG_STACK_NAME, SERVICE_CATALOG_TEMPLATE_STACK_NAME } from '../construct/app/stacks/service-catalog';
 import { STACKSET_STACK_NAME } from '../construct/app/stacks/stackset-stack';
+import { GUARDRAIL_STACK_NAME } from '../construct/app/stacks/guardrail-stack';
+import { PROVIDER_BOUNDARY_STACK_NAME } from '../construct/app/stacks/provider-boundary-stack';
 
 export const ROOT = join(__dirname, '..');
 export const TEMPLATES_DIR = join(ROOT, 'templates');
@@ -49,6 +51,8 @@ export const GENERATED_TEMPLATES: readonly GeneratedTemplate[] = [
   fromStack('provider.yaml', PROVIDER_TEMPLATE_STACK_NAME, 'construct/app/stacks/provider-template-stack.ts'),
   fromStack('stackset.yaml', STACKSET_STACK_NAME, 'construct/app/stacks/stackset-stack.ts'),
   fromStack('service-catalog.yaml', SERVICE_CATALOG_TEMPLATE_STACK_NAME, 'construct/app/stacks/service-catalog.ts'),
+  fromStack('guardrail.yaml', GUARDRAIL_STACK_NAME, 'construct/app/stacks/guardrail-stack.ts'),
+  fromStack('provider-boundary.yaml', PROVIDER_BOUNDARY_STACK_NAME, 'construct/app/stacks/provider-boundary-stack.ts'),
   {
     file: 'service-catalog-product.yaml',
     source: `the product stack of ${SERVICE_CATALOG_STACK_NAME} (construct/app/stacks/repository-product.ts)`,

@@ -68,6 +68,16 @@ export type SettingName = (typeof Setting)[keyof typeof Setting];
  */
 export const PROVIDER_ROLE_ARN_ENV = 'ORG_PROVIDER_ROLE_ARN' as const;
 
+/**
+ * The IAM path of the provider role in every account: the organisation guardrail (SCP/RCP)
+ * exempts `arn:aws:iam::*:role/org-ecr/provider/*`, and only the provider's deployer and
+ * break-glass may write roles under `/org-ecr/`.
+ */
+export const PROVIDER_ROLE_PATH = '/org-ecr/provider/' as const;
+
+/** The tag on the provider function, so the guardrail can protect it without knowing its name. */
+export const PROVIDER_FUNCTION_TAG = { key: 'org-ecr:component', value: 'provider' } as const;
+
 /** Actions the provider role gets on its own keys through each key's policy. */
 export const PROVIDER_KEY_ACTIONS = [
   'kms:DescribeKey',

@@ -74,7 +74,15 @@ export async function simulate(request: IamRequest, policies: ApplicablePolicies
   const orgLevels = (list: readonly (NamedPolicy | PolicyDocument)[] | undefined, kind: string) =>
     list === undefined || list.length === 0 ? [] : [{ orgIdentifier: `${kind}-root`, policies: named(list, kind) }];
   const boundary = policies.boundary === undefined ? undefined : named([policies.boundary], 'boundary');
-  const context = Object.fromEntries(Object.entries(request.context ?? {}).map(([key, value]) => [key, typeof value === 'string' ? value : [...value]]));
+  // Keys AWS sets on every request of an IAM principal; a request may override them.
+  const always: Record<string, string> = {
+    'aws:PrincipalArn': request.principal,
+    'aws:PrincipalAccount': ARN_ACCOUNT.exec(request.principal)?.[1] ?? '',
+    'aws:PrincipalIsAWSService': 'false',
+    'aws:SecureTransport': 'true',
+  };
+  const given = Object.fromEntries(Object.entries(request.context ?? {}).map(([key, value]) => [key, typeof value === 'string' ? value : [...value]]));
+  const context = { ...always, ...given };
 
   const outcome = await runSimulation(
     {

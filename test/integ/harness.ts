@@ -47,7 +47,7 @@ export const SETTINGS = {
   ORG_KMS_KEY_ROTATION: 'true',
   ORG_KMS_DELETION_WINDOW_DAYS: '7',
   ORG_SSM_PARAMETER_PREFIX: '',
-  ORG_PROVIDER_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/org-ecr-provider`,
+  ORG_PROVIDER_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/org-ecr/provider/org-ecr-provider`,
 };
 
 /** A loopback HTTP server standing in for CloudFormation's presigned S3 URL. */

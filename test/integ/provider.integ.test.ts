@@ -89,7 +89,7 @@ describeWithEndpoint('provider bundle against an AWS-compatible endpoint', () =>
     expect(key.state).toBe('Enabled');
     expect(key.rotation).toBe(true);
     expect(key.policy.Statement.find((entry) => entry.Sid === 'EnvironmentAccountsDecrypt')?.Action).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
-    expect(key.policy.Statement.find((entry) => entry.Sid === 'ProviderManagesKey')?.Principal).toEqual({ AWS: `arn:aws:iam::${ACCOUNT}:role/org-ecr-provider` });
+    expect(key.policy.Statement.find((entry) => entry.Sid === 'ProviderManagesKey')?.Principal).toEqual({ AWS: SETTINGS.ORG_PROVIDER_ROLE_ARN });
     expect(key.tags).toMatchObject({ 'org-ecr:repository': name, 'cost-center': 'cc-42' });
     expect(await aliasTarget(`alias/${name}`)).toBe(keyArn);
 

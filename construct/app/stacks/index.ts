@@ -5,6 +5,8 @@ import { providerStack } from './provider-stack';
 import { providerTemplateStack } from './provider-template-stack';
 import { serviceCatalogStack, serviceCatalogTemplateStack } from './service-catalog';
 import { providerStackSetStack } from './stackset-stack';
+import { guardrailStack } from './guardrail-stack';
+import { providerBoundaryStack } from './provider-boundary-stack';
 
 /** Defines one stack of the app. */
 export type StackDefinition = (app: App, appHelper: ApplicationHelper) => Stack;
@@ -21,4 +23,6 @@ export const STACKS: readonly StackDefinition[] = [
   serviceCatalogStack,
   serviceCatalogTemplateStack,
   providerStackSetStack,
+  guardrailStack,
+  providerBoundaryStack,
 ];

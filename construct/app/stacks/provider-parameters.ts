@@ -21,6 +21,7 @@ export const ProviderParameter = {
   CodeBucketPrefix: 'CodeBucketPrefix',
   CodeKey: 'CodeKey',
   CreateLaunchRole: 'CreateLaunchRole',
+  PermissionsBoundaryArn: 'PermissionsBoundaryArn',
 } as const;
 /** One of {@link ProviderParameter}. */
 export type ProviderParameterName = (typeof ProviderParameter)[keyof typeof ProviderParameter];
@@ -106,6 +107,14 @@ export const PROVIDER_PARAMETER_SPECS: Readonly<Record<ProviderParameterName, Cf
     default: 'true',
     allowedValues: ['false', 'true'],
   },
+  [ProviderParameter.PermissionsBoundaryArn]: {
+    type: 'String',
+    description:
+      'ARN of a managed policy to set as the provider role\'s permissions boundary, e.g. arn:aws:iam::111111111111:policy/org-ecr-provider-boundary (templates/provider-boundary.yaml, the recommended one). Empty: no boundary.',
+    default: '',
+    allowedPattern: '^$|^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/.+$',
+    constraintDescription: 'empty, or the ARN of an IAM managed policy',
+  },
 };
 
 /** Creates every parameter of {@link PROVIDER_PARAMETER_SPECS} in the stack, by name. */
@@ -130,6 +139,7 @@ export function providerParameterGroups(): Array<{ Label: { default: string }; P
     },
     { Label: { default: 'Provider code (npm run package)' }, Parameters: [ProviderParameter.CodeBucketPrefix, ProviderParameter.CodeKey] },
     { Label: { default: 'Service Catalog' }, Parameters: [ProviderParameter.CreateLaunchRole] },
+    { Label: { default: 'Platform controls' }, Parameters: [ProviderParameter.PermissionsBoundaryArn] },
   ];
 }
 

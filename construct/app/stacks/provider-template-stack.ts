@@ -1,4 +1,4 @@
-import { type App, CfnCondition, Fn, type Stack, Token, Validations } from 'aws-cdk-lib';
+import { type App, Aws, CfnCondition, Fn, type Stack, Token, Validations } from 'aws-cdk-lib';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -37,6 +37,20 @@ export function providerTemplateStack(app: App, _appHelper: ApplicationHelper): 
   Validations.of(codeBucket).acknowledge({
     id: 'Annotation::@aws-cdk/aws-lambda:codeFromBucketObjectVersionNotSpecified',
     reason: 'The code key names the package version (org-ecr-repository/provider-{version}.zip): a release is a new key, which CloudFormation sees and deploys, so the buckets need no versioning.',
+  });
+
+  // A boundary only when one is given: PermissionsBoundary cannot be an empty string.
+  const hasBoundary = new CfnCondition(stack, 'HasPermissionsBoundaryCondition', {
+    expression: Fn.conditionNot(Fn.conditionEquals(parameters[ProviderParameter.PermissionsBoundaryArn].valueAsString, '')),
+  });
+  (provider.role.node.defaultChild as CfnRole).permissionsBoundary = Fn.conditionIf(
+    hasBoundary.logicalId,
+    parameters[ProviderParameter.PermissionsBoundaryArn].valueAsString,
+    Aws.NO_VALUE,
+  ).toString();
+  Validations.of(provider.role).acknowledge({
+    id: 'CloudFormation-Validate::W1030',
+    reason: 'The empty default means "no boundary": PermissionsBoundary is only set, and the parameter only read, when it is given (condition HasPermissionsBoundaryCondition).',
   });
 
   const createLaunchRole = new CfnCondition(stack, 'CreateLaunchRoleCondition', {

@@ -21,6 +21,8 @@ describe('the CDK app', () => {
     // THEN
     expect(assembly.stacks.map((stack) => stack.stackName).sort()).toEqual([
       'OrgEcrExampleApplication',
+      'OrgEcrGuardrail',
+      'OrgEcrProviderBoundary',
       'OrgEcrProviderStackSet',
       'OrgEcrRepositoryProvider',
       'OrgEcrRepositoryProviderTemplate',
