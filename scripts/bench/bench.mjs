@@ -81,7 +81,7 @@ const snapshot = mkdtempSync(join(tmpdir(), 'bench-dist-'));
 const dist = join(snapshot, 'dist');
 cpSync(options.dist, dist, { recursive: true, filter: (source) => !source.endsWith('.map') });
 // Lambda's user (uid 993) must be able to read the copy, as it reads /var/task.
-if (canRunAsLambdaUser()) chmodTree(snapshot);
+if (canRunAsLambdaUser(ROOT, nodes.map((node) => node.path))) chmodTree(snapshot);
 else shareCompileCache(join(dist, 'compile-cache'), process.getuid?.());
 const metaPath = join(ROOT, 'build', 'handler-meta.json');
 const meta = options.dist === DIST && existsSync(metaPath) ? JSON.parse(readFileSync(metaPath, 'utf8')) : undefined;

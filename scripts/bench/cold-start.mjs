@@ -27,7 +27,7 @@ export const ENVIRONMENTS = ['lambda', 'machine'];
  * @param {{ nodes: {path: string, version: string, major: number}[], runs: number, root: string, dist: string, bundleUrl: string, log: (m: string) => void }} options
  */
 export function measureColdStarts({ nodes, runs, root, dist, bundleUrl, log }) {
-  const asLambdaUser = canRunAsLambdaUser();
+  const asLambdaUser = canRunAsLambdaUser(root, nodes.map((node) => node.path));
   const setups = [];
   for (const node of nodes) {
     for (const environment of ENVIRONMENTS) setups.push(setup(node, environment));
@@ -185,7 +185,7 @@ export function coldStartTable(coldStart) {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((cells) => cells[column].length)));
   const line = (cells) => `| ${cells.map((text, column) => text.padEnd(widths[column])).join(' | ')} |`;
   const unset = coldStart.machineOnlyVariables;
-  const user = coldStart.lambdaUser ? `uid ${coldStart.lambdaUser.uid}, gid ${coldStart.lambdaUser.gid} (Lambda's sbx_user1051)` : `uid ${coldStart.currentUid} (not root: cannot switch to Lambda's uid 993)`;
+  const user = coldStart.lambdaUser ? `uid ${coldStart.lambdaUser.uid}, gid ${coldStart.lambdaUser.gid} (Lambda's sbx_user1051)` : `uid ${coldStart.currentUid} (Lambda's uid 993 not possible here: not root, or uid 993 cannot read the checkout; the compile cache is copied for this uid)`;
   return [
     `Cold start, medians of ${coldStart.runs} interleaved runs, spawn to exit (x = times bare node in the same environment; CPU = the process's user + system time, all threads, which a busy machine disturbs less than wall time):`,
     `- clean (Lambda): only ${coldStart.lambdaVariables.join(', ')} (plus the harness's AWS settings); node ${coldStart.lambdaFlags.join(' ')}; run as ${user}.`,

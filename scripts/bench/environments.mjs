@@ -81,7 +81,16 @@ export function resolveNode(spec, root) {
   return { spec, path, version, major };
 }
 
-/** Whether this process may run children as Lambda's user (only root can change uid). */
-export function canRunAsLambdaUser() {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
+let lambdaUserCheck;
+
+/**
+ * Whether children can run as Lambda's user: only root can switch uid, and that user must be
+ * able to run each node and read the harness (a checkout under /root, for one, it cannot).
+ */
+export function canRunAsLambdaUser(root, nodePaths = [process.execPath]) {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return false;
+  const files = [join(root, 'scripts', 'bench', 'cold-child.mjs'), join(root, 'node_modules', 'aws-cdk-lib', 'package.json'), join(root, 'node_modules', '@aws-sdk', 'client-ecr', 'package.json')];
+  const probe = `const fs = require('node:fs'); for (const file of ${JSON.stringify(files)}) fs.accessSync(file, fs.constants.R_OK);`;
+  lambdaUserCheck ??= nodePaths.every((path) => spawnSync(path, ['-e', probe], { uid: LAMBDA_UID, gid: LAMBDA_GID, stdio: 'ignore' }).status === 0);
+  return lambdaUserCheck;
 }
