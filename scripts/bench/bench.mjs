@@ -39,7 +39,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -54,6 +54,8 @@ const MEMORY_BUDGET_MIB = LAMBDA_MEMORY_MIB * 0.75;
 const log = (message) => process.stderr.write(`${message}\n`);
 const here = (file) => join(ROOT, 'scripts', 'bench', file);
 const options = parseArgs(process.argv.slice(2));
+// Other work on the machine inflates wall times (not the interleaved comparisons as much): reported.
+const loadAtStart = loadavg()[0];
 let nodes;
 try {
   nodes = options.nodeSpecs.map((spec) => resolveNode(spec, ROOT));
@@ -93,12 +95,12 @@ log(`measuring cold start: ${options.runs} interleaved rounds of bare node, floo
 const cold = measureColdStarts({ nodes, runs: options.runs, root: ROOT, dist, bundleUrl, log });
 const primary = cold.results.find((result) => result.node === nodes[0].version && result.environment === 'lambda');
 const primaryMachine = cold.results.find((result) => result.node === nodes[0].version && result.environment === 'machine');
-const machine = { node: nodes[0].version, nodes: nodes.map((node) => node.version), platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' };
+const machine = { loadAverage: [loadAtStart, loadavg()[0]], node: nodes[0].version, nodes: nodes.map((node) => node.version), platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' };
 if (options.coldOnly) {
   const report = { machine, dist: relative(ROOT, options.dist) || '.', coldStart: cold };
   report.targets = coldStartTargets(report);
   if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else process.stdout.write([...coldStartTable(cold), '', targetSummary(report.targets), ''].join('\n'));
+  else process.stdout.write([`Cold start only: node ${machine.nodes.join(' and ')}, load average ${machine.loadAverage.map((value) => value.toFixed(1)).join(' -> ')}`, '', ...coldStartTable(cold), '', targetSummary(report.targets), ''].join('\n'));
   process.exit(0);
 }
 log(`measuring the critical path at ${options.latency} ms per AWS call`);
@@ -353,7 +355,7 @@ function table(result) {
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((cells) => cells[column].length), ['Measure', 'Value', 'Target'][column].length));
   const line = (cells) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
   return [
-    `Org::ECR::Repository provider benchmark: node ${result.machine.node}, ${result.machine.cpus} x ${result.machine.cpuModel}, bundle ${result.dist}, AWS answered in-process (${criticalPath.latencyMs} ms per call outside the cold start)`,
+    `Org::ECR::Repository provider benchmark: node ${result.machine.nodes.join(' and ')}, ${result.machine.cpus} x ${result.machine.cpuModel}, load average ${result.machine.loadAverage.map((value) => value.toFixed(1)).join(' -> ')} (start -> after the cold start), bundle ${result.dist}, AWS answered in-process (${criticalPath.latencyMs} ms per call outside the cold start)`,
     '',
     ...coldStartTable(coldStart),
     '',
