@@ -75,6 +75,11 @@ function boundaryStatements(scope: Construct, prefix: string): ProviderStatement
       actions: ['ssm:*'],
       resources: [stack.formatArn({ service: 'ssm', region: '*', resource: 'parameter', resourceName: '*ECR_*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
     }),
+    statement('CloudFormationReadOwnStacks', 'The provider may read the stacks of this account (their tags) that own its resources.', {
+      actions: ['cloudformation:DescribeStacks'],
+      resources: [stack.formatArn({ service: 'cloudformation', region: '*', resource: 'stack', resourceName: '*' })],
+    }),
+    statement('SsmDescribeParameters', 'ssm:DescribeParameters takes no resource, so IAM only accepts "*"; it reads parameter metadata only.', { actions: ['ssm:DescribeParameters'], resources: ['*'] }),
     statement('LogsOwnLogGroups', 'The provider writes its logs to a log group of this account.', {
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [stack.formatArn({ service: 'logs', region: '*', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],

@@ -62,9 +62,18 @@ export class RecordedWorld {
   /** The IAM requests AWS authorises for `call`; then the world as the call left it. */
   requestsFor(call: RecordedCall): DerivedRequest[] {
     const [service] = call.action.split(':');
+    if (call.action === 'ssm:DescribeParameters') return [{ action: call.action, resource: '*', context: {}, because: 'DescribeParameters (no resource)' }];
+    if (call.action === 'cloudformation:DescribeStacks') return [this.describeStacks(call)];
     const requests = service === 'kms' ? this.kms(call) : service === 'ecr' ? this.ecr(call) : service === 'ssm' ? this.ssm(call) : undefined;
     if (requests === undefined) throw new Error(`no IAM mapping for ${call.action}: add one to test/helpers/iam-calls.ts`);
     return requests;
+  }
+
+  /** DescribeStacks of one stack (by name or id); without one it lists every stack (`*`). */
+  private describeStacks(call: RecordedCall): DerivedRequest {
+    const name = typeof call.body.StackName === 'string' ? call.body.StackName : undefined;
+    const arn = name === undefined ? '*' : name.startsWith('arn:') ? name : `arn:aws:cloudformation:${this.region}:${this.account}:stack/${name}/00000000-0000-0000-0000-000000000000`;
+    return { action: call.action, resource: arn, context: {}, because: 'DescribeStacks' };
   }
 
   // ---------------------------------------------------------------- KMS

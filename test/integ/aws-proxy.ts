@@ -118,7 +118,11 @@ export async function startAwsProxy(target: string): Promise<AwsProxy> {
 
   const server = createServer((request, response) => {
     void readBody(request).then(async (raw) => {
-      const call: AwsCall = { service: serviceOf(request), action: actionOf(request), body: parseJson(raw) ?? {} };
+      // Query-protocol services (CloudFormation, STS) send `Action=...&Name=value` forms.
+      const json = parseJson(raw);
+      const form = json === undefined ? parseForm(request, raw) : undefined;
+      const action = form?.Action === undefined ? actionOf(request) : `${serviceOf(request)}:${String(form.Action)}`;
+      const call: AwsCall = { service: serviceOf(request), action, body: json ?? form ?? {} };
       calls.push(call);
       const fault = faultFor(call.action, call.body);
       if (fault) call.fault = fault.mode;
@@ -232,4 +236,10 @@ function parseJson(raw: Buffer | string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A form-encoded (query protocol) body as an object, when the request is one. */
+function parseForm(request: IncomingMessage, raw: Buffer): Record<string, unknown> | undefined {
+  if (!String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return undefined;
+  return Object.fromEntries(new URLSearchParams(raw.toString()));
 }

@@ -87,6 +87,10 @@ describeWithEndpoint('the provider\'s recorded AWS calls, under its IAM policy',
     const [made] = await run([owned.create(mine)]);
     const [foreignDelete] = await run([new Stack(responses).delete(made!.PhysicalResourceId, mine)]);
     expect(foreignDelete?.Status).toBe('SUCCESS');
+    // IAM lets the provider delete any organisation repository of its account; what keeps it
+    // from deleting another stack's is its ownership check: that run only read.
+    const writes = runs.at(-1)!.calls.map((call) => call.action).filter((action) => !/:(Describe|Get|List)/.test(action));
+    expect(writes).toEqual([]);
     await run([owned.delete(made!.PhysicalResourceId, mine)]);
   });
 

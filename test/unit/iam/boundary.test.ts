@@ -25,6 +25,15 @@ describe('the recommended provider boundary (templates/provider-boundary.yaml)',
     expect(report.simulated).toBeGreaterThan(100);
   });
 
+  it('allows the reads other provider changes add (DescribeStacks of the account\'s stacks, DescribeParameters)', async () => {
+    const everything: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+    const principal = `arn:aws:iam::${ACCOUNT}:role/org-ecr/provider/p`;
+    const boundary = boundaryOf(ACCOUNT, 'us-east-1');
+    const stack = `arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/shop/1111`;
+    expect(mismatch(await simulate({ principal, action: 'cloudformation:DescribeStacks', resource: stack }, { identityPolicies: [everything], boundary }), 'Allowed')).toBeNull();
+    expect(mismatch(await simulate({ principal, action: 'ssm:DescribeParameters', resource: '*' }, { identityPolicies: [everything], boundary }), 'Allowed')).toBeNull();
+  });
+
   it.each([
     ['iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/anything`],
     ['iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/anything`],

@@ -48,6 +48,13 @@ describe('the recorded AWS calls of the provider', () => {
     expect(withoutTagging.denials.some((denial) => denial.startsWith('kms:CreateKey -> kms:TagResource (CreateKey with Tags)'))).toBe(true);
   });
 
+  it('maps the reads other provider changes add: DescribeStacks of a stack, DescribeParameters without a resource', () => {
+    const world = new RecordedWorld('123456789012', 'us-east-1');
+    const stackId = 'arn:aws:cloudformation:us-east-1:123456789012:stack/shop/1111';
+    expect(world.requestsFor({ action: 'cloudformation:DescribeStacks', body: { Action: 'DescribeStacks', StackName: stackId } })).toEqual([expect.objectContaining({ action: 'cloudformation:DescribeStacks', resource: stackId })]);
+    expect(world.requestsFor({ action: 'ssm:DescribeParameters', body: {} })).toEqual([expect.objectContaining({ action: 'ssm:DescribeParameters', resource: '*' })]);
+  });
+
   it('fails for a call it has no IAM mapping for, so a new kind of call cannot pass unchecked', () => {
     const world = new RecordedWorld('123456789012', 'us-east-1');
     expect(() => world.requestsFor({ action: 'sts:GetCallerIdentity', body: {} })).toThrow(/no IAM mapping for sts:GetCallerIdentity/);
