@@ -41,6 +41,10 @@ const CONTEXT_SUBJECTS: SettingSubjects = {
   [Setting.KmsKeyRotation]: 'kmsKeyRotation',
   [Setting.KmsKeyDeletionWindowDays]: 'kmsKeyDeletionWindowDays',
   [Setting.ParameterPrefix]: 'parameterPrefix',
+  [Setting.ImageTagMutability]: 'imageTagMutability',
+  [Setting.ImageTagMutabilityExclusionFilters]: 'imageTagMutabilityExclusionFilters',
+  [Setting.UntaggedImageExpiryDays]: 'untaggedImageExpiryDays',
+  [Setting.RequireKmsKey]: 'requireKmsKey',
 };
 
 /**

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { checkBoolean, checkImagesRetained, type Checked, show } from '../handler/src/props/rules';
+import { checkBoolean, checkExclusionFilters, checkImagesRetained, type Checked, checkTagMutability, show } from '../handler/src/props/rules';
 import type { ApplicationHelper } from './application-helper';
 import { BuilderUsageError, InvalidConfigurationError } from './errors';
 import type { OrgEcrRepositoryProvider } from './provider';
@@ -7,7 +7,7 @@ import { OrgEcrRepository } from './repository';
 import { checkRepository } from './validation';
 
 /** The seed's per-repository config keys, snake_case as in the seed's `EcrConfig`. */
-const CONFIG_KEYS = ['use_kms_key', 'images_retained', 'shareable_with_all_envs'] as const;
+const CONFIG_KEYS = ['use_kms_key', 'images_retained', 'shareable_with_all_envs', 'image_tag_mutability', 'image_tag_mutability_exclusion_filters'] as const;
 
 /**
  * The seed's EcrBuilder in TypeScript's camelCase: builds an {@link OrgEcrRepository} from
@@ -36,7 +36,8 @@ export class EcrBuilder {
 
   /**
    * The seed's config: repository base name to its settings, e.g.
-   * `{"repository_name": {"use_kms_key": true, "images_retained": 10, "shareable_with_all_envs": true}}`.
+   * `{"repository_name": {"use_kms_key": true, "images_retained": 10, "shareable_with_all_envs": true}}`, plus
+   * `image_tag_mutability` and `image_tag_mutability_exclusion_filters` (e.g. `["latest"]`).
    */
   public setBuilderConfig(builderConfig: any): EcrBuilder {
     this.builderConfig = builderConfig;
@@ -101,6 +102,10 @@ export class EcrBuilder {
       ...(entry.use_kms_key === undefined ? {} : { useKmsKey: value(checkBoolean('use_kms_key', entry.use_kms_key)) }),
       ...(entry.images_retained === undefined ? {} : { imagesRetained: value(checkImagesRetained('images_retained', entry.images_retained)) }),
       ...(entry.shareable_with_all_envs === undefined ? {} : { shareableWithAllEnvs: value(checkBoolean('shareable_with_all_envs', entry.shareable_with_all_envs)) }),
+      ...(entry.image_tag_mutability === undefined ? {} : { imageTagMutability: value(checkTagMutability('image_tag_mutability', entry.image_tag_mutability)) }),
+      ...(entry.image_tag_mutability_exclusion_filters === undefined
+        ? {}
+        : { imageTagMutabilityExclusionFilters: [...value(checkExclusionFilters('image_tag_mutability_exclusion_filters', entry.image_tag_mutability_exclusion_filters))] }),
       ...(this.provider === undefined ? {} : { provider: this.provider }),
       ...(this.serviceToken === undefined ? {} : { serviceToken: this.serviceToken }),
     });
@@ -134,6 +139,8 @@ export class EcrBuilder {
           useKmsKey: entry.use_kms_key,
           imagesRetained: entry.images_retained,
           shareableWithAllEnvs: entry.shareable_with_all_envs,
+          imageTagMutability: entry.image_tag_mutability,
+          imageTagMutabilityExclusionFilters: entry.image_tag_mutability_exclusion_filters,
         },
         {
           applicationName: 'applicationName',
@@ -142,6 +149,8 @@ export class EcrBuilder {
           imagesRetained: `${baseName}.images_retained`,
           shareableWithAllEnvs: `${baseName}.shareable_with_all_envs`,
           tags: `${baseName}.tags`,
+          imageTagMutability: `${baseName}.image_tag_mutability`,
+          imageTagMutabilityExclusionFilters: `${baseName}.image_tag_mutability_exclusion_filters`,
         },
       ),
     );

@@ -10,7 +10,7 @@ import { InvalidConstructPropsError } from './errors';
 import { handlerBundleDirectory } from './handler-bundle';
 import { acknowledgeWildcardResources } from './nag';
 import { providerStatements } from './provider-policy';
-import { checkSettings, isUnresolved, PROVIDER_PROP_SUBJECTS, resolvedEntries } from './validation';
+import { checkSettings, isUnresolved, PROVIDER_PROP_SUBJECTS, repositoryDefaultsEnvironment, resolvedEntries } from './validation';
 
 /** Props of {@link OrgEcrRepositoryProvider}: the organisation's settings and the function's sizing. */
 export interface OrgEcrRepositoryProviderProps {
@@ -57,6 +57,43 @@ export interface OrgEcrRepositoryProviderProps {
    * @default '' - no prefix: the seed's exact names (`ECR_{BASE}_arn`, ...)
    */
   readonly parameterPrefix?: string;
+
+  /**
+   * The tag mutability of every repository that sets none: `IMMUTABLE` (Security Hub ECR.2
+   * passes), `IMMUTABLE_WITH_EXCLUSION` (with `imageTagMutabilityExclusionFilters`; AWS does not
+   * document it as passing ECR.2) or `MUTABLE` (fails ECR.2). Reaches an existing repository at
+   * its stack's next update.
+   *
+   * @default 'IMMUTABLE'
+   */
+  readonly imageTagMutability?: 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE';
+
+  /**
+   * Tags or wildcard patterns (1 to 5, e.g. `['latest']`) that stay movable in a repository with
+   * `IMMUTABLE_WITH_EXCLUSION` that gives no filters of its own. Required when
+   * `imageTagMutability` is `IMMUTABLE_WITH_EXCLUSION`.
+   *
+   * @default - none
+   */
+  readonly imageTagMutabilityExclusionFilters?: string[];
+
+  /**
+   * Days after push an untagged image expires, in every repository (1 to 3650): every
+   * repository then has a lifecycle policy (Security Hub ECR.3). `0` switches the rule off: a
+   * repository without `ImagesRetained` then has no lifecycle policy, as in the seed.
+   *
+   * @default 14
+   */
+  readonly untaggedImageExpiryDays?: number;
+
+  /**
+   * Every new repository gets a customer-managed KMS key unless it says `UseKmsKey: false`,
+   * which then fails with a message (AWS Config `ecr-repository-cmk-encryption-enabled`).
+   * Existing AES256 repositories keep AES256 (ECR cannot change it in place) until replaced.
+   *
+   * @default false
+   */
+  readonly requireKmsKey?: boolean;
 
   /**
    * Memory of the provider function in MB. Measured by `npm run bench` (docs/performance.md):
@@ -265,5 +302,17 @@ function settingsEnvironment(scope: Construct, props: OrgEcrRepositoryProviderPr
   // Absent means the default (no prefix); an empty variable would say the same less clearly.
   const parameterPrefix = props.parameterPrefix ?? SettingDefault.ParameterPrefix;
   if (isUnresolved(parameterPrefix) || parameterPrefix.trim() !== '') environment[Setting.ParameterPrefix] = parameterPrefix;
-  return environment;
+  return { ...environment, ...repositoryDefaultsTokens(props), ...repositoryDefaultsEnvironment(props) };
+}
+
+/** Repository defaults given as tokens (the raw provider template's parameters), as the text they resolve to. */
+function repositoryDefaultsTokens(props: OrgEcrRepositoryProviderProps): Record<string, string> {
+  const tokens: Record<string, string> = {};
+  if (isUnresolved(props.imageTagMutability)) tokens[Setting.ImageTagMutability] = Token.asString(props.imageTagMutability);
+  const filters = props.imageTagMutabilityExclusionFilters;
+  // A whole-list token (the raw template's comma-separated String parameter) is passed through as its text.
+  if (isUnresolved(filters)) tokens[Setting.ImageTagMutabilityExclusionFilters] = Token.asString(filters);
+  if (isUnresolved(props.untaggedImageExpiryDays)) tokens[Setting.UntaggedImageExpiryDays] = Tokenization.stringifyNumber(props.untaggedImageExpiryDays as number);
+  if (isUnresolved(props.requireKmsKey)) tokens[Setting.RequireKmsKey] = Token.asString(props.requireKmsKey);
+  return tokens;
 }

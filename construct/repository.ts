@@ -22,16 +22,38 @@ export interface OrgEcrRepositoryProps {
    * Encrypt images with a new customer-managed KMS key instead of AES256. ECR fixes
    * encryption at creation: change it only together with a new name.
    *
-   * @default false
+   * @default - a new repository gets a key when the organisation requires one (the provider's
+   *   `requireKmsKey`), else AES256; an existing repository keeps the encryption it has
    */
   readonly useKmsKey?: boolean;
 
   /**
    * Keep only this many most recently pushed images (1 to 10000); older ones expire.
    *
-   * @default - no lifecycle policy: images are kept forever
+   * Untagged images expire under the organisation's own rule whatever this says
+   * (`untaggedImageExpiryDays` of the provider).
+   *
+   * @default - no count rule: tagged images are kept forever
    */
   readonly imagesRetained?: number;
+
+  /**
+   * Whether a pushed tag may later point at another image. `IMMUTABLE` passes Security Hub
+   * ECR.2; `IMMUTABLE_WITH_EXCLUSION` keeps the tags matching
+   * `imageTagMutabilityExclusionFilters` (e.g. `latest`) movable; `MUTABLE` lets every tag move.
+   * Changed in place.
+   *
+   * @default - the organisation's setting (the provider's `imageTagMutability`, itself `IMMUTABLE` by default)
+   */
+  readonly imageTagMutability?: 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE';
+
+  /**
+   * With `IMMUTABLE_WITH_EXCLUSION`: 1 to 5 tags or wildcard patterns that stay movable, e.g.
+   * `['latest', 'dev-*']`. Only with that mutability.
+   *
+   * @default - the organisation's filters (the provider's `imageTagMutabilityExclusionFilters`)
+   */
+  readonly imageTagMutabilityExclusionFilters?: string[];
 
   /**
    * Grant read-only pulls to every environment account the provider knows, other than the owner.
@@ -326,5 +348,7 @@ function renderProperties(props: OrgEcrRepositoryProps): Record<string, unknown>
   if (props.useKmsKey !== undefined) properties[Property.UseKmsKey] = props.useKmsKey;
   if (props.imagesRetained !== undefined) properties[Property.ImagesRetained] = props.imagesRetained;
   if (props.shareableWithAllEnvs !== undefined) properties[Property.ShareableWithAllEnvs] = props.shareableWithAllEnvs;
+  if (props.imageTagMutability !== undefined) properties[Property.ImageTagMutability] = props.imageTagMutability;
+  if (props.imageTagMutabilityExclusionFilters !== undefined) properties[Property.ImageTagMutabilityExclusionFilters] = props.imageTagMutabilityExclusionFilters;
   return properties;
 }

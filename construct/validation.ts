@@ -11,7 +11,7 @@ import { Token } from 'aws-cdk-lib';
 import { Setting, type SettingName } from '../handler/src/contract';
 import { InvalidSettingsError } from '../handler/src/errors';
 import { RESERVED_TAG_COUNT } from '../handler/src/props/properties';
-import { checkBoolean, checkConsumerTags, checkImagesRetained, checkNamePart, type Checked } from '../handler/src/props/rules';
+import { checkBoolean, checkConsumerTags, checkExclusionFilters, checkImagesRetained, checkNamePart, checkTagMutability, type Checked } from '../handler/src/props/rules';
 import { parseSettings } from '../handler/src/props/settings';
 
 /** The provider settings as the constructs type them. */
@@ -22,6 +22,10 @@ export interface SettingsInput {
   readonly kmsKeyRotation?: boolean;
   readonly kmsKeyDeletionWindowDays?: number;
   readonly parameterPrefix?: string;
+  readonly imageTagMutability?: string;
+  readonly imageTagMutabilityExclusionFilters?: readonly string[];
+  readonly untaggedImageExpiryDays?: number;
+  readonly requireKmsKey?: boolean;
 }
 
 /** How each setting is named where the user wrote it (a prop, a context key). */
@@ -35,6 +39,10 @@ export const PROVIDER_PROP_SUBJECTS: SettingSubjects = {
   [Setting.KmsKeyRotation]: 'kmsKeyRotation',
   [Setting.KmsKeyDeletionWindowDays]: 'kmsKeyDeletionWindowDays',
   [Setting.ParameterPrefix]: 'parameterPrefix',
+  [Setting.ImageTagMutability]: 'imageTagMutability',
+  [Setting.ImageTagMutabilityExclusionFilters]: 'imageTagMutabilityExclusionFilters',
+  [Setting.UntaggedImageExpiryDays]: 'untaggedImageExpiryDays',
+  [Setting.RequireKmsKey]: 'requireKmsKey',
 };
 
 /** True when the value, or for a map the map itself, is a token only deploy time resolves. */
@@ -65,6 +73,7 @@ export function checkSettings(input: SettingsInput, subjects: SettingSubjects): 
     env[Setting.KmsKeyDeletionWindowDays] = String(input.kmsKeyDeletionWindowDays);
   }
   if (input.parameterPrefix !== undefined && !isUnresolved(input.parameterPrefix)) env[Setting.ParameterPrefix] = input.parameterPrefix;
+  Object.assign(env, repositoryDefaultsEnvironment(input));
   try {
     parseSettings(env);
     return [];
@@ -72,6 +81,22 @@ export function checkSettings(input: SettingsInput, subjects: SettingSubjects): 
     if (!(error instanceof InvalidSettingsError)) throw error;
     return error.problems.map((problem) => renameSettings(problem, subjects));
   }
+}
+
+/**
+ * The settings for repository defaults as the Lambda's environment: only the values known at
+ * synth (a token is checked by the provider at deploy time). Shared with the provider construct,
+ * which writes the same text into the function's environment.
+ */
+export function repositoryDefaultsEnvironment(input: SettingsInput): Record<string, string> {
+  const env: Record<string, string> = {};
+  const known = (value: unknown) => value !== undefined && !isUnresolved(value);
+  if (known(input.imageTagMutability)) env[Setting.ImageTagMutability] = String(input.imageTagMutability);
+  const filters = input.imageTagMutabilityExclusionFilters;
+  if (known(filters) && Array.isArray(filters) && filters.every((filter) => !isUnresolved(filter))) env[Setting.ImageTagMutabilityExclusionFilters] = filters.join(',');
+  if (known(input.untaggedImageExpiryDays)) env[Setting.UntaggedImageExpiryDays] = String(input.untaggedImageExpiryDays);
+  if (known(input.requireKmsKey)) env[Setting.RequireKmsKey] = String(input.requireKmsKey);
+  return env;
 }
 
 /** `` `ORG_PREFIX` must ... `` becomes `` `organizationPrefix` must ... ``. */
@@ -91,6 +116,8 @@ export interface RepositoryInput {
   readonly imagesRetained?: unknown;
   readonly shareableWithAllEnvs?: unknown;
   readonly tags?: Readonly<Record<string, string>>;
+  readonly imageTagMutability?: unknown;
+  readonly imageTagMutabilityExclusionFilters?: unknown;
 }
 
 /** How each repository property is named where the user wrote it. */
@@ -101,6 +128,8 @@ export interface RepositorySubjects {
   readonly imagesRetained: string;
   readonly shareableWithAllEnvs: string;
   readonly tags: string;
+  readonly imageTagMutability: string;
+  readonly imageTagMutabilityExclusionFilters: string;
 }
 
 /** The OrgEcrRepository construct's prop names. */
@@ -111,6 +140,8 @@ export const REPOSITORY_PROP_SUBJECTS: RepositorySubjects = {
   imagesRetained: 'imagesRetained',
   shareableWithAllEnvs: 'shareableWithAllEnvs',
   tags: 'tags',
+  imageTagMutability: 'imageTagMutability',
+  imageTagMutabilityExclusionFilters: 'imageTagMutabilityExclusionFilters',
 };
 
 /**
@@ -128,6 +159,16 @@ export function checkRepository(input: RepositoryInput, subjects: RepositorySubj
   if (known(input.useKmsKey)) verdicts.push(checkBoolean(subjects.useKmsKey, input.useKmsKey));
   if (known(input.imagesRetained)) verdicts.push(checkImagesRetained(subjects.imagesRetained, input.imagesRetained));
   if (known(input.shareableWithAllEnvs)) verdicts.push(checkBoolean(subjects.shareableWithAllEnvs, input.shareableWithAllEnvs));
+  const mutability = known(input.imageTagMutability) ? checkTagMutability(subjects.imageTagMutability, input.imageTagMutability) : undefined;
+  if (mutability) verdicts.push(mutability);
+  const filters = input.imageTagMutabilityExclusionFilters;
+  if (known(filters) && !(Array.isArray(filters) && filters.some(isUnresolved))) {
+    verdicts.push(checkExclusionFilters(subjects.imageTagMutabilityExclusionFilters, filters));
+    const withExclusion = isUnresolved(input.imageTagMutability) || (mutability?.ok === true && mutability.value === 'IMMUTABLE_WITH_EXCLUSION');
+    if (!withExclusion) {
+      verdicts.push({ ok: false, problem: `\`${subjects.imageTagMutabilityExclusionFilters}\` applies only with \`${subjects.imageTagMutability}\`: IMMUTABLE_WITH_EXCLUSION; got: ${JSON.stringify(input.imageTagMutability ?? "the organisation's default")}` });
+    }
+  }
   const problems = verdicts.flatMap((verdict) => (verdict.ok ? [] : [verdict.problem]));
   return [...problems, ...checkTagMap(input.tags, subjects.tags, organisationTags)];
 }

@@ -18,6 +18,8 @@ export const Property = {
   ImagesRetained: 'ImagesRetained',
   ShareableWithAllEnvs: 'ShareableWithAllEnvs',
   Tags: 'Tags',
+  ImageTagMutability: 'ImageTagMutability',
+  ImageTagMutabilityExclusionFilters: 'ImageTagMutabilityExclusionFilters',
 } as const;
 export type PropertyName = (typeof Property)[keyof typeof Property];
 
@@ -57,6 +59,14 @@ export const Setting = {
   KmsKeyDeletionWindowDays: 'ORG_KMS_DELETION_WINDOW_DAYS',
   /** Optional path prefix for the SSM parameters, e.g. `/platform/ecr`; default none. */
   ParameterPrefix: 'ORG_SSM_PARAMETER_PREFIX',
+  /** The tag mutability of a repository that does not set `ImageTagMutability` (default `IMMUTABLE`: ECR.2). */
+  ImageTagMutability: 'ORG_IMAGE_TAG_MUTABILITY',
+  /** Comma-separated wildcard filters for `IMMUTABLE_WITH_EXCLUSION` when a repository gives none, e.g. `latest,dev-*`. */
+  ImageTagMutabilityExclusionFilters: 'ORG_IMAGE_TAG_MUTABILITY_EXCLUSION_FILTERS',
+  /** Days after push an untagged image expires, 1 to 3650; `0` switches the rule off (default 14: ECR.3). */
+  UntaggedImageExpiryDays: 'ORG_UNTAGGED_IMAGE_EXPIRY_DAYS',
+  /** `true`: every new repository gets a customer-managed key, whatever `UseKmsKey` leaves unsaid (default `false`). */
+  RequireKmsKey: 'ORG_REQUIRE_KMS_KEY',
 } as const;
 export type SettingName = (typeof Setting)[keyof typeof Setting];
 
@@ -99,7 +109,23 @@ export const SettingDefault = {
   KmsKeyRotation: false,
   KmsKeyDeletionWindowDays: 30,
   ParameterPrefix: '',
+  /** Compliant by default: Security Hub ECR.2 passes only with `IMMUTABLE`. */
+  ImageTagMutability: 'IMMUTABLE',
+  ImageTagMutabilityExclusionFilters: '',
+  /** AWS's own example of untagged expiry; long enough to recover an image pushed by digest, short enough to matter. */
+  UntaggedImageExpiryDays: 14,
+  RequireKmsKey: false,
 } as const;
+
+/**
+ * The tag mutability values a repository may take. `MUTABLE_WITH_EXCLUSION` is left out: it
+ * fails ECR.2 like `MUTABLE` and no team has asked for it.
+ */
+export const TAG_MUTABILITY_VALUES = ['IMMUTABLE', 'IMMUTABLE_WITH_EXCLUSION', 'MUTABLE'] as const;
+export type TagMutability = (typeof TAG_MUTABILITY_VALUES)[number];
+
+/** Text in the description of every lifecycle rule the provider writes: how it tells its rules from a team's. */
+export const LIFECYCLE_RULE_MARKER = 'Org::ECR::Repository' as const;
 
 /**
  * Tags the provider writes on everything it creates. They prove ownership: the provider
@@ -160,7 +186,15 @@ export const Limits = {
    * partition and Region), so every name the provider makes stays within 1011 - 64.
    */
   parameterNameMax: 947,
+  /** ECR's bounds on tag mutability exclusion filters (API reference, ImageTagMutabilityExclusionFilter). */
+  exclusionFiltersMin: 1,
+  exclusionFiltersMax: 5,
+  exclusionFilterMaxLength: 128,
+  untaggedExpiryDaysMax: 3650,
 } as const;
+
+/** ECR's pattern for one exclusion filter: letters, digits, `.`, `_`, `-` and the wildcard `*`. */
+export const EXCLUSION_FILTER_PATTERN = /^[0-9a-zA-Z._*-]{1,128}$/;
 
 /** SSM parameter name suffixes, after `ECR_{BASE}`. */
 export const ParameterSuffix = {

@@ -18,6 +18,8 @@ export function convergedActual(desired: Desired, keyArn: string = KEY_ARN): Act
     encryptionType: desired.key ? 'KMS' : 'AES256',
     ...(desired.key ? { kmsKeyArn: keyArn } : {}),
     scanOnPush: true,
+    imageTagMutability: desired.imageTagMutability,
+    exclusionFilters: [...desired.exclusionFilters],
     tags: { ...desired.repositoryTags },
     lifecyclePolicy: desired.lifecyclePolicy ?? null,
     repositoryPolicy: desired.repositoryPolicy ?? null,

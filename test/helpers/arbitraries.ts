@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { OwnershipTag } from '../../handler/src/contract';
-import { lifecyclePolicy } from '../../handler/src/core/desired';
+import { lifecyclePolicy } from '../../handler/src/core/lifecycle-policy';
 import type { Desired } from '../../handler/src/core/model';
 import type { ObservationQuery } from '../../handler/src/provider/provider';
 import type { RepositorySpec } from '../../handler/src/props/properties';
@@ -88,7 +88,7 @@ export function applyDrifts(world: FakeWorld, desired: Desired, chosen: readonly
         if (repository) repository.lifecyclePolicy = null;
         break;
       case 'lifecycleChanged':
-        if (repository) repository.lifecyclePolicy = lifecyclePolicy(9_999);
+        if (repository) repository.lifecyclePolicy = lifecyclePolicy(9_999) ?? null;
         break;
       case 'scanOff':
         if (repository) repository.scanOnPush = false;

@@ -75,7 +75,20 @@ export function prepare(world: FakeWorld, action: Action, state: Readonly<RunSta
       if (world.repositories.has(action.repositoryName)) throw awsError('RepositoryAlreadyExistsException');
       const keyArn = action.key ? resolve(action.key, state) : undefined;
       if (keyArn !== undefined && world.keys.get(keyArn)?.state !== 'Enabled') throw awsError('KmsException');
-      return () => void world.addRepository(action.repositoryName, { tags: { ...action.tags }, ...(keyArn ? { kmsKeyArn: keyArn } : {}) });
+      return () =>
+        void world.addRepository(action.repositoryName, {
+          tags: { ...action.tags },
+          ...(keyArn ? { kmsKeyArn: keyArn } : {}),
+          imageTagMutability: action.imageTagMutability ?? 'MUTABLE',
+          exclusionFilters: [...(action.exclusionFilters ?? [])],
+        });
+    }
+    case 'ecr.putImageTagMutability': {
+      const repository = findRepository(world, action.repositoryName);
+      return () => {
+        repository.imageTagMutability = action.imageTagMutability;
+        repository.exclusionFilters = [...action.exclusionFilters];
+      };
     }
     case 'ecr.putImageScanningConfiguration': {
       const repository = findRepository(world, action.repositoryName);

@@ -29,6 +29,8 @@ export interface WorldRepository {
   encryptionType: 'AES256' | 'KMS';
   kmsKeyArn?: string;
   scanOnPush: boolean;
+  imageTagMutability: string;
+  exclusionFilters: string[];
   tags: Tags;
   lifecyclePolicy: string | null;
   repositoryPolicy: string | null;
@@ -114,6 +116,8 @@ export class FakeWorld implements Observer, ActionRunner {
       uri: `${this.env.account}.dkr.ecr.${this.env.region}.${this.env.urlSuffix}/${name}`,
       encryptionType: fields.kmsKeyArn ? 'KMS' : 'AES256',
       scanOnPush: true,
+      imageTagMutability: 'MUTABLE',
+      exclusionFilters: [],
       tags: {},
       lifecyclePolicy: null,
       repositoryPolicy: null,
@@ -168,6 +172,8 @@ export class FakeWorld implements Observer, ActionRunner {
           encryptionType: found.encryptionType,
           ...(found.kmsKeyArn ? { kmsKeyArn: found.kmsKeyArn } : {}),
           scanOnPush: found.scanOnPush,
+          imageTagMutability: found.imageTagMutability,
+          exclusionFilters: [...found.exclusionFilters],
           tags: { ...found.tags },
           lifecyclePolicy: found.lifecyclePolicy,
           repositoryPolicy: found.repositoryPolicy,

@@ -7,7 +7,7 @@
  */
 import { CfnParameter, type CfnParameterProps, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { Limits, SettingDefault } from '../../../handler/src/contract';
+import { Limits, SettingDefault, TAG_MUTABILITY_VALUES } from '../../../handler/src/contract';
 import { providerCodeKey } from './template-stack';
 
 /** The parameter names, as template authors and StackSet operators write them. */
@@ -18,6 +18,10 @@ export const ProviderParameter = {
   KmsKeyRotation: 'KmsKeyRotation',
   KmsKeyDeletionWindowDays: 'KmsKeyDeletionWindowDays',
   ParameterPrefix: 'ParameterPrefix',
+  ImageTagMutability: 'ImageTagMutability',
+  ImageTagMutabilityExclusionFilters: 'ImageTagMutabilityExclusionFilters',
+  UntaggedImageExpiryDays: 'UntaggedImageExpiryDays',
+  RequireKmsKey: 'RequireKmsKey',
   CodeBucketPrefix: 'CodeBucketPrefix',
   CodeKey: 'CodeKey',
   CreateLaunchRole: 'CreateLaunchRole',
@@ -82,6 +86,34 @@ export const PROVIDER_PARAMETER_SPECS: Readonly<Record<ProviderParameterName, Cf
     allowedPattern: '^$|^/(?![aA][wW][sS]|[sS][sS][mM])[a-zA-Z0-9_.-]+(/[a-zA-Z0-9_.-]+){0,13}/?$',
     constraintDescription: 'empty, or a path like /platform/ecr: segments of letters, digits, ".", "_" or "-", at most 14 levels, not starting with aws or ssm',
   },
+  [ProviderParameter.ImageTagMutability]: {
+    type: 'String',
+    description:
+      'Tag mutability of every repository that sets no ImageTagMutability (ORG_IMAGE_TAG_MUTABILITY). IMMUTABLE passes Security Hub ECR.2; IMMUTABLE_WITH_EXCLUSION keeps the tags of ImageTagMutabilityExclusionFilters movable (AWS does not document it as passing ECR.2); MUTABLE fails ECR.2.',
+    default: SettingDefault.ImageTagMutability,
+    allowedValues: [...TAG_MUTABILITY_VALUES],
+  },
+  [ProviderParameter.ImageTagMutabilityExclusionFilters]: {
+    type: 'String',
+    description: `Comma-separated tags or wildcard patterns that stay movable under IMMUTABLE_WITH_EXCLUSION when a repository gives none (ORG_IMAGE_TAG_MUTABILITY_EXCLUSION_FILTERS), e.g. latest,dev-*. ${Limits.exclusionFiltersMin} to ${Limits.exclusionFiltersMax}; required with ImageTagMutability IMMUTABLE_WITH_EXCLUSION.`,
+    default: SettingDefault.ImageTagMutabilityExclusionFilters,
+    allowedPattern: '^$|^[0-9a-zA-Z._*-]{1,128}(,[0-9a-zA-Z._*-]{1,128}){0,4}$',
+    constraintDescription: `empty, or ${Limits.exclusionFiltersMin} to ${Limits.exclusionFiltersMax} comma-separated filters of letters, digits, ".", "_", "-" and "*"`,
+  },
+  [ProviderParameter.UntaggedImageExpiryDays]: {
+    type: 'Number',
+    description: `Days after push an untagged image expires in every repository (ORG_UNTAGGED_IMAGE_EXPIRY_DAYS), 1 to ${Limits.untaggedExpiryDaysMax}: every repository then has a lifecycle policy (Security Hub ECR.3). 0 switches the rule off (the seed's "no lifecycle policy" without ImagesRetained).`,
+    default: SettingDefault.UntaggedImageExpiryDays,
+    minValue: 0,
+    maxValue: Limits.untaggedExpiryDaysMax,
+  },
+  [ProviderParameter.RequireKmsKey]: {
+    type: 'String',
+    description:
+      'Whether every new repository gets a customer-managed KMS key unless it says UseKmsKey false, which then fails (ORG_REQUIRE_KMS_KEY; AWS Config ecr-repository-cmk-encryption-enabled). Existing AES256 repositories keep AES256 until replaced.',
+    default: String(SettingDefault.RequireKmsKey),
+    allowedValues: ['false', 'true'],
+  },
   [ProviderParameter.CodeBucketPrefix]: {
     type: 'String',
     description:
@@ -135,6 +167,15 @@ export function providerParameterGroups(): Array<{ Label: { default: string }; P
         ProviderParameter.KmsKeyRotation,
         ProviderParameter.KmsKeyDeletionWindowDays,
         ProviderParameter.ParameterPrefix,
+      ],
+    },
+    {
+      Label: { default: 'Repository defaults (compliance)' },
+      Parameters: [
+        ProviderParameter.ImageTagMutability,
+        ProviderParameter.ImageTagMutabilityExclusionFilters,
+        ProviderParameter.UntaggedImageExpiryDays,
+        ProviderParameter.RequireKmsKey,
       ],
     },
     { Label: { default: 'Provider code (npm run package)' }, Parameters: [ProviderParameter.CodeBucketPrefix, ProviderParameter.CodeKey] },

@@ -32,6 +32,11 @@ export function providerTemplateStack(app: App, _appHelper: ApplicationHelper): 
     kmsKeyRotation: Token.asAny(parameters[ProviderParameter.KmsKeyRotation].valueAsString) as unknown as boolean,
     kmsKeyDeletionWindowDays: parameters[ProviderParameter.KmsKeyDeletionWindowDays].valueAsNumber,
     parameterPrefix: parameters[ProviderParameter.ParameterPrefix].valueAsString,
+    imageTagMutability: Token.asAny(parameters[ProviderParameter.ImageTagMutability].valueAsString) as unknown as 'IMMUTABLE',
+    // The comma-separated parameter is passed through as the setting's text.
+    imageTagMutabilityExclusionFilters: Token.asAny(parameters[ProviderParameter.ImageTagMutabilityExclusionFilters].valueAsString) as unknown as string[],
+    untaggedImageExpiryDays: parameters[ProviderParameter.UntaggedImageExpiryDays].valueAsNumber,
+    requireKmsKey: Token.asAny(parameters[ProviderParameter.RequireKmsKey].valueAsString) as unknown as boolean,
     code: lambda.Code.fromBucket(codeBucket, parameters[ProviderParameter.CodeKey].valueAsString),
   });
   Validations.of(codeBucket).acknowledge({

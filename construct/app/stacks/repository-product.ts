@@ -6,7 +6,7 @@
 import { Aws, CfnCondition, CfnOutput, CfnParameter, type CfnParameterProps, type CfnResource, Fn, Token } from 'aws-cdk-lib';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import type { Construct } from 'constructs';
-import { ATTRIBUTE_NAMES, Attribute, Limits, Property } from '../../../handler/src/contract';
+import { ATTRIBUTE_NAMES, Attribute, Limits, Property, TAG_MUTABILITY_VALUES } from '../../../handler/src/contract';
 import { OrgEcrRepository } from '../../repository';
 import { TEMPLATE_FORMAT_VERSION, withoutPathMetadata } from './template-stack';
 
@@ -26,6 +26,8 @@ const TAG_CHARACTERS = 'A-Za-z0-9 _.:/=+@-';
 export const NAME_PART_PATTERN = '^.*[A-Za-z0-9].*$';
 /** Empty (no lifecycle policy) or a whole number from 1 to 10000. */
 export const IMAGES_RETAINED_PATTERN = '^$|^([1-9][0-9]{0,3}|10000)$';
+/** Empty (the organisation's filters) or 1 to 5 comma-separated ECR wildcard filters. */
+export const EXCLUSION_FILTERS_PATTERN = '^$|^[0-9a-zA-Z._*-]{1,128}(,[0-9a-zA-Z._*-]{1,128}){0,4}$';
 /** Empty (no tag) or a key not reserved for AWS (`aws:`) or the provider (`org-ecr:`). */
 export const TAG_KEY_PATTERN = `^$|^(?![aA][wW][sS]:|[oO][rR][gG]-[eE][cC][rR]:)[${TAG_CHARACTERS}]{1,${Limits.tagKeyMax}}$`;
 /** A tag value of at most 256 of the same characters (empty allowed, as the provider allows). */
@@ -53,14 +55,17 @@ const PARAMETERS: Readonly<Record<Exclude<keyof typeof Property, 'Tags'>, CfnPar
   },
   UseKmsKey: {
     label: 'Encrypt with a customer-managed KMS key',
-    ...BOOLEAN,
-    description: 'true: a new customer-managed KMS key encrypts the repository; false: AES256. ECR fixes encryption at creation: change it only together with a new name.',
+    type: 'String',
+    allowedValues: ['', 'false', 'true'],
+    default: '',
+    description:
+      "true: a new customer-managed KMS key encrypts the repository; false: AES256; empty: the organisation's choice (a key when it requires one). ECR fixes encryption at creation: change it only together with a new name.",
   },
   ImagesRetained: {
     label: 'Images retained',
     type: 'String',
     default: '',
-    description: `Keep the N most recently pushed images (${Limits.imagesRetainedMin} to ${Limits.imagesRetainedMax}) and expire older ones. Empty: no lifecycle policy.`,
+    description: `Keep the N most recently pushed images (${Limits.imagesRetainedMin} to ${Limits.imagesRetainedMax}) and expire older ones. Empty: no count rule (untagged images still expire after the organisation's number of days).`,
     allowedPattern: IMAGES_RETAINED_PATTERN,
     constraintDescription: `empty, or a whole number from ${Limits.imagesRetainedMin} to ${Limits.imagesRetainedMax}`,
   },
@@ -68,6 +73,22 @@ const PARAMETERS: Readonly<Record<Exclude<keyof typeof Property, 'Tags'>, CfnPar
     label: 'Shareable with all environments',
     ...BOOLEAN,
     description: 'true: every environment account of the organisation may pull (read-only) from the repository.',
+  },
+  ImageTagMutability: {
+    label: 'Image tag mutability',
+    type: 'String',
+    default: '',
+    allowedValues: ['', ...TAG_MUTABILITY_VALUES],
+    description:
+      "Empty: the organisation's default (IMMUTABLE unless the platform team chose otherwise). IMMUTABLE: a pushed tag never moves (Security Hub ECR.2). IMMUTABLE_WITH_EXCLUSION: only the tags of the exclusion filters (e.g. latest) move. MUTABLE: every tag may move. Changed in place.",
+  },
+  ImageTagMutabilityExclusionFilters: {
+    label: 'Tags that stay movable',
+    type: 'String',
+    default: '',
+    description: `With IMMUTABLE_WITH_EXCLUSION only: ${Limits.exclusionFiltersMin} to ${Limits.exclusionFiltersMax} comma-separated tags or wildcard patterns that may move, e.g. latest,dev-*. Empty: the organisation's filters.`,
+    allowedPattern: EXCLUSION_FILTERS_PATTERN,
+    constraintDescription: `empty, or ${Limits.exclusionFiltersMin} to ${Limits.exclusionFiltersMax} comma-separated filters of letters, digits, ".", "_", "-" and "*"`,
   },
 };
 
@@ -128,6 +149,8 @@ export class OrgEcrRepositoryProduct extends servicecatalog.ProductStack {
       useKmsKey: Token.asAny(values.UseKmsKey) as unknown as boolean,
       imagesRetained: Token.asAny(values.ImagesRetained) as unknown as number,
       shareableWithAllEnvs: Token.asAny(values.ShareableWithAllEnvs) as unknown as boolean,
+      imageTagMutability: Token.asAny(values.ImageTagMutability) as unknown as 'IMMUTABLE',
+      imageTagMutabilityExclusionFilters: Token.asAny(values.ImageTagMutabilityExclusionFilters) as unknown as string[],
       tags: Token.asAny(tags) as unknown as Record<string, string>,
     });
     (this.repository.resource.node.defaultChild as CfnResource).overrideLogicalId(PRODUCT_RESOURCE_ID);
@@ -144,7 +167,7 @@ export class OrgEcrRepositoryProduct extends servicecatalog.ProductStack {
       'AWS::CloudFormation::Interface': {
         ParameterGroups: [
           { Label: { default: 'Repository' }, Parameters: [Property.ApplicationName, Property.RepositoryBaseName] },
-          { Label: { default: 'Options' }, Parameters: [Property.UseKmsKey, Property.ImagesRetained, Property.ShareableWithAllEnvs] },
+          { Label: { default: 'Options' }, Parameters: [Property.UseKmsKey, Property.ImagesRetained, Property.ShareableWithAllEnvs, Property.ImageTagMutability, Property.ImageTagMutabilityExclusionFilters] },
           { Label: { default: 'Tags (optional)' }, Parameters: tagParameters },
         ],
         ParameterLabels: labels,

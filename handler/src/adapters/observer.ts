@@ -43,6 +43,8 @@ export class AwsObserver implements Observer {
           encryptionType: found.encryptionConfiguration?.encryptionType ?? 'AES256',
           ...(found.encryptionConfiguration?.kmsKey ? { kmsKeyArn: found.encryptionConfiguration.kmsKey } : {}),
           scanOnPush: found.imageScanningConfiguration?.scanOnPush === true,
+          imageTagMutability: found.imageTagMutability ?? 'MUTABLE',
+          exclusionFilters: (found.imageTagMutabilityExclusionFilters ?? []).flatMap((filter) => (filter.filter ? [filter.filter] : [])),
           tags: fromKeyValue(tags?.tags),
           lifecyclePolicy: lifecycle?.lifecyclePolicyText ?? null,
           repositoryPolicy: policy?.policyText ?? null,

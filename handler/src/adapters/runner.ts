@@ -7,7 +7,9 @@ import {
   DeleteLifecyclePolicyCommand,
   DeleteRepositoryCommand,
   DeleteRepositoryPolicyCommand,
+  type ImageTagMutability,
   PutImageScanningConfigurationCommand,
+  PutImageTagMutabilityCommand,
   PutLifecyclePolicyCommand,
   SetRepositoryPolicyCommand,
   TagResourceCommand,
@@ -52,6 +54,7 @@ export class AwsActionRunner implements ActionRunner {
               repositoryName: action.repositoryName,
               imageScanningConfiguration: { scanOnPush: true },
               encryptionConfiguration: keyArn ? { encryptionType: 'KMS', kmsKey: keyArn } : { encryptionType: 'AES256' },
+              ...tagMutability(action),
               tags: toKeyValue(action.tags),
             }),
             options,
@@ -62,6 +65,9 @@ export class AwsActionRunner implements ActionRunner {
       }
       case 'ecr.putImageScanningConfiguration':
         await ecr.send(new PutImageScanningConfigurationCommand({ repositoryName: action.repositoryName, imageScanningConfiguration: { scanOnPush: true } }), options);
+        return;
+      case 'ecr.putImageTagMutability':
+        await ecr.send(new PutImageTagMutabilityCommand({ repositoryName: action.repositoryName, imageTagMutability: action.imageTagMutability, ...tagMutability(action) }), options);
         return;
       case 'ecr.putLifecyclePolicy':
         await ecr.send(new PutLifecyclePolicyCommand({ repositoryName: action.repositoryName, lifecyclePolicyText: action.policy }), options);
@@ -180,6 +186,14 @@ export class AwsActionRunner implements ActionRunner {
         throw new Error(`Unknown action ${(action as Action).kind}`);
     }
   }
+}
+
+/** ECR's mutability fields; filters only where ECR takes them (it refuses an empty list elsewhere). */
+function tagMutability(action: { readonly imageTagMutability?: string; readonly exclusionFilters?: readonly string[] }) {
+  if (action.imageTagMutability === undefined) return {};
+  const imageTagMutability = action.imageTagMutability as ImageTagMutability;
+  if (action.exclusionFilters === undefined || action.exclusionFilters.length === 0) return { imageTagMutability };
+  return { imageTagMutability, imageTagMutabilityExclusionFilters: action.exclusionFilters.map((filter) => ({ filterType: 'WILDCARD' as const, filter })) };
 }
 
 function resolveKey(ref: KeyArnRef, state: Readonly<RunState>): string {

@@ -15,6 +15,7 @@ export function targetOf(action: Action): string {
       return 'arn' in action.key ? action.key.arn : 'new key';
     case 'ecr.createRepository':
     case 'ecr.putImageScanningConfiguration':
+    case 'ecr.putImageTagMutability':
     case 'ecr.putLifecyclePolicy':
     case 'ecr.deleteLifecyclePolicy':
     case 'ecr.setRepositoryPolicy':

@@ -6,6 +6,7 @@ import type { RepositorySpec } from '../props/properties';
 import { keyAliasName, parameterStemUnder, repositoryName } from '../props/rules';
 import type { Settings } from '../props/settings';
 import type { Desired, DesiredParameter, Environment, Owner } from './model';
+import { lifecyclePolicy } from './lifecycle-policy';
 import { PULL_STATEMENT_SID } from './repository-policy';
 
 const URL_SUFFIX: Readonly<Record<string, string>> = {
@@ -82,7 +83,8 @@ export function desiredState(spec: RepositorySpec, settings: Settings, env: Envi
           },
         }
       : {}),
-    ...(spec.imagesRetained === undefined ? {} : { lifecyclePolicy: lifecyclePolicy(spec.imagesRetained) }),
+    ...lifecycleOf(spec, settings),
+    ...tagMutabilityOf(spec, settings),
     ...(sharedWith.length === 0 ? {} : { repositoryPolicy: repositoryPolicy(env, sharedWith) }),
     repositoryTags,
     childTags,
@@ -107,18 +109,17 @@ export function environmentAccountsOtherThan(settings: Settings, owner: string):
   return [...new Set(Object.values(settings.environmentAccounts))].filter((account) => account !== owner).sort();
 }
 
-/** One rule: keep the N most recently pushed images, whatever their tags; expire the rest. */
-export function lifecyclePolicy(imagesRetained: number): string {
-  return JSON.stringify({
-    rules: [
-      {
-        rulePriority: 1,
-        description: `Keep the ${imagesRetained} most recently pushed images (Org::ECR::Repository ImagesRetained)`,
-        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: imagesRetained },
-        action: { type: 'expire' },
-      },
-    ],
-  });
+/** Our lifecycle rules: the organisation's untagged expiry, then `ImagesRetained`. */
+function lifecycleOf(spec: RepositorySpec, settings: Settings): { lifecyclePolicy?: string } {
+  const policy = lifecyclePolicy(spec.imagesRetained, settings.untaggedImageExpiryDays);
+  return policy === undefined ? {} : { lifecyclePolicy: policy };
+}
+
+/** The property's mutability, else the organisation's; filters only where ECR takes them. */
+function tagMutabilityOf(spec: RepositorySpec, settings: Settings): Pick<Desired, 'imageTagMutability' | 'exclusionFilters'> {
+  const imageTagMutability = spec.imageTagMutability ?? settings.imageTagMutability;
+  const exclusionFilters = imageTagMutability === 'IMMUTABLE_WITH_EXCLUSION' ? (spec.exclusionFilters ?? settings.exclusionFilters) : [];
+  return { imageTagMutability, exclusionFilters };
 }
 
 const root = (env: Environment, account: string) => `arn:${env.partition}:iam::${account}:root`;

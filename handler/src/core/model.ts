@@ -1,3 +1,5 @@
+import type { TagMutability } from '../contract';
+
 /**
  * The provider's model: what a resource should look like (Desired), what AWS says it looks
  * like (Actual), and the actions that close the gap. Pure data; no I/O.
@@ -40,7 +42,11 @@ export interface Desired {
   readonly key?: DesiredKey;
   /** Always computed, so Delete and Update can look for a key left behind. */
   readonly aliasName: string;
+  /** Our lifecycle rules only, as a policy document; a team's own rules are merged in by the plan. */
   readonly lifecyclePolicy?: string;
+  readonly imageTagMutability: TagMutability;
+  /** Wildcard filters; empty unless `IMMUTABLE_WITH_EXCLUSION`. */
+  readonly exclusionFilters: readonly string[];
   readonly repositoryPolicy?: string;
   /** Organisation, consumer and ownership tags. */
   readonly repositoryTags: Readonly<Record<string, string>>;
@@ -61,6 +67,10 @@ export interface ObservedRepository {
   readonly encryptionType: string;
   readonly kmsKeyArn?: string;
   readonly scanOnPush: boolean;
+  /** As DescribeRepositories returns it: `MUTABLE`, `IMMUTABLE`, `IMMUTABLE_WITH_EXCLUSION`, ... */
+  readonly imageTagMutability: string;
+  /** The wildcard exclusion filters DescribeRepositories returns; empty when none. */
+  readonly exclusionFilters: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
   /** `null`: none set. */
   readonly lifecyclePolicy: string | null;
@@ -113,8 +123,17 @@ export type Action =
   | { readonly kind: 'kms.tagResource'; readonly keyArn: string; readonly tags: Readonly<Record<string, string>> }
   | { readonly kind: 'kms.untagResource'; readonly keyArn: string; readonly tagKeys: readonly string[] }
   | { readonly kind: 'kms.scheduleKeyDeletion'; readonly keyArn: string; readonly pendingWindowInDays: number }
-  | { readonly kind: 'ecr.createRepository'; readonly repositoryName: string; readonly key?: KeyArnRef; readonly tags: Readonly<Record<string, string>> }
+  | {
+      readonly kind: 'ecr.createRepository';
+      readonly repositoryName: string;
+      readonly key?: KeyArnRef;
+      readonly tags: Readonly<Record<string, string>>;
+      /** Absent: ECR's own default (MUTABLE); the plans always set it. */
+      readonly imageTagMutability?: TagMutability;
+      readonly exclusionFilters?: readonly string[];
+    }
   | { readonly kind: 'ecr.putImageScanningConfiguration'; readonly repositoryName: string }
+  | { readonly kind: 'ecr.putImageTagMutability'; readonly repositoryName: string; readonly imageTagMutability: TagMutability; readonly exclusionFilters: readonly string[] }
   | { readonly kind: 'ecr.putLifecyclePolicy'; readonly repositoryName: string; readonly policy: string }
   | { readonly kind: 'ecr.deleteLifecyclePolicy'; readonly repositoryName: string }
   | { readonly kind: 'ecr.setRepositoryPolicy'; readonly repositoryName: string; readonly policy: string }

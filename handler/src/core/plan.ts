@@ -4,8 +4,9 @@
  */
 import { ConflictError, UnsupportedUpdateError } from '../errors';
 import { Property } from '../contract';
-import type { Action, Actual, Desired, ObservedKey, ObservedParameter, Owner, Plan } from './model';
+import type { Action, Actual, Desired, KeyArnRef, ObservedKey, ObservedParameter, Owner, Plan } from './model';
 import { belongsToRepository, isOwnedBy, samePolicy, tagChanges } from './ownership';
+import { lifecyclePolicyChange } from './lifecycle-policy';
 import { repositoryPolicyChange } from './repository-policy';
 
 /**
@@ -23,14 +24,7 @@ export function planCreate(desired: Desired): Plan {
       { kind: 'kms.createKey', description: desired.key.description, policy: desired.key.policy, tags: desired.childTags },
     ]);
   }
-  const second: Action[] = [
-    {
-      kind: 'ecr.createRepository',
-      repositoryName: desired.repositoryName,
-      ...(desired.key ? { key: { created: true } as const } : {}),
-      tags: desired.repositoryTags,
-    },
-  ];
+  const second: Action[] = [createRepository(desired, desired.key ? { created: true } : undefined)];
   if (desired.key) {
     second.push({ kind: 'kms.createAlias', aliasName: desired.key.aliasName, key: { created: true } });
     // New keys start with rotation off; turning it on does not hold up the repository.
@@ -92,11 +86,14 @@ export function planConverge(desired: Desired, actual: Actual, owner: Owner): Pl
   const first: Action[] = [];
   const name = desired.repositoryName;
   if (!repository.scanOnPush) first.push({ kind: 'ecr.putImageScanningConfiguration', repositoryName: name });
-  if (desired.lifecyclePolicy === undefined) {
-    if (repository.lifecyclePolicy !== null) first.push({ kind: 'ecr.deleteLifecyclePolicy', repositoryName: name });
-  } else if (!samePolicy(repository.lifecyclePolicy, desired.lifecyclePolicy)) {
-    first.push({ kind: 'ecr.putLifecyclePolicy', repositoryName: name, policy: desired.lifecyclePolicy });
+  // DescribeRepositories, already read, holds the mutability: changing it costs no round trip.
+  if (repository.imageTagMutability !== desired.imageTagMutability || !sameFilters(repository.exclusionFilters, desired.exclusionFilters)) {
+    first.push({ kind: 'ecr.putImageTagMutability', repositoryName: name, imageTagMutability: desired.imageTagMutability, exclusionFilters: desired.exclusionFilters });
   }
+  // Only our rules are ours: a team's own lifecycle rules stay as they are.
+  const lifecycle = lifecyclePolicyChange(repository.lifecyclePolicy, desired.lifecyclePolicy);
+  if (lifecycle.kind === 'delete') first.push({ kind: 'ecr.deleteLifecyclePolicy', repositoryName: name });
+  if (lifecycle.kind === 'put') first.push({ kind: 'ecr.putLifecyclePolicy', repositoryName: name, policy: lifecycle.policy });
   // Only our statement is ours: Lambda's and the teams' own statements stay as they are.
   const policy = repositoryPolicyChange(repository.repositoryPolicy, desired.repositoryPolicy);
   if (policy.kind === 'delete') first.push({ kind: 'ecr.deleteRepositoryPolicy', repositoryName: name });
@@ -156,7 +153,7 @@ function planRecreate(desired: Desired, actual: Actual, owner: Owner): Plan {
   }
   const keyArn = aliasKey.arn;
   const steps: Action[][] = [...enableKey(keyArn, aliasKey.state)];
-  steps.push([{ kind: 'ecr.createRepository', repositoryName: desired.repositoryName, key: { arn: keyArn }, tags: desired.repositoryTags }, ...convergeKey(keyArn, aliasKey, desired)]);
+  steps.push([createRepository(desired, { arn: keyArn }), ...convergeKey(keyArn, aliasKey, desired)]);
   const last: Action[] = freshRepositoryPolicies(desired);
   for (const parameter of desiredParameters(desired)) {
     last.push(...convergeParameter(parameter.name, parameter.value ?? keyArn, actual.parameters[parameter.name], desired.childTags));
@@ -190,6 +187,24 @@ function convergeKey(keyArn: string, key: ObservedKey | undefined, desired: Desi
   if (Object.keys(tags.set).length > 0) actions.push({ kind: 'kms.tagResource', keyArn, tags: tags.set });
   if (tags.remove.length > 0) actions.push({ kind: 'kms.untagResource', keyArn, tagKeys: tags.remove });
   return actions;
+}
+
+/** The repository, with its ownership tags, scanning and tag mutability in the one call. */
+function createRepository(desired: Desired, key: KeyArnRef | undefined): Action {
+  return {
+    kind: 'ecr.createRepository',
+    repositoryName: desired.repositoryName,
+    ...(key ? { key } : {}),
+    tags: desired.repositoryTags,
+    imageTagMutability: desired.imageTagMutability,
+    exclusionFilters: desired.exclusionFilters,
+  };
+}
+
+/** Same filters in any order (ECR does not promise to keep ours). */
+function sameFilters(actual: readonly string[], desired: readonly string[]): boolean {
+  const sorted = (filters: readonly string[]) => JSON.stringify([...new Set(filters)].sort());
+  return sorted(actual) === sorted(desired);
 }
 
 /** The lifecycle and repository policies of a repository created by this plan (it has none yet). */

@@ -2,9 +2,9 @@
  * CloudFormation's ResourceProperties (every scalar a string) to a typed repository spec.
  * Collects every problem before failing, so one deploy shows the author all of them.
  */
-import { FRAMEWORK_PROPERTIES, Limits, OwnershipTag, PROPERTY_NAMES, Property } from '../contract';
+import { FRAMEWORK_PROPERTIES, Limits, OwnershipTag, PROPERTY_NAMES, Property, type TagMutability } from '../contract';
 import { InvalidPropertiesError } from '../errors';
-import { checkBoolean, checkConsumerTags, checkImagesRetained, checkNamePart, show } from './rules';
+import { checkBoolean, checkConsumerTags, checkExclusionFilters, checkImagesRetained, checkNamePart, checkTagMutability, show } from './rules';
 
 /** What a consumer asked for, validated and coerced. */
 export interface RepositorySpec {
@@ -16,6 +16,15 @@ export interface RepositorySpec {
   readonly shareableWithAllEnvs: boolean;
   /** The consumer's own tags (organisation and ownership tags are added by the core). */
   readonly tags: Readonly<Record<string, string>>;
+  /** Absent: the organisation's default (`ORG_IMAGE_TAG_MUTABILITY`). */
+  readonly imageTagMutability?: TagMutability;
+  /** Only with `IMMUTABLE_WITH_EXCLUSION`; absent: the organisation's filters. */
+  readonly exclusionFilters?: readonly string[];
+  /**
+   * True when `UseKmsKey` was not written: a new repository then follows `ORG_REQUIRE_KMS_KEY`,
+   * an existing one keeps the encryption it has.
+   */
+  readonly useKmsKeyDefaulted?: boolean;
 }
 
 /**
@@ -75,12 +84,23 @@ function parse(
   const shareable = optional(properties[Property.ShareableWithAllEnvs], (value) => checkBoolean(Property.ShareableWithAllEnvs, value), false);
   const imagesRetained = optional<number | undefined>(properties[Property.ImagesRetained], (value) => checkImagesRetained(Property.ImagesRetained, value), undefined);
   const tags = checkConsumerTags(Property.Tags, properties[Property.Tags], organisationTags, RESERVED_TAG_COUNT, { conflicts });
+  const mutability = optional<TagMutability | undefined>(properties[Property.ImageTagMutability], (value) => checkTagMutability(Property.ImageTagMutability, value), undefined);
+  const filters = optional<readonly string[] | undefined>(
+    properties[Property.ImageTagMutabilityExclusionFilters],
+    (value) => checkExclusionFilters(Property.ImageTagMutabilityExclusionFilters, value),
+    undefined,
+  );
 
-  for (const checked of [applicationName, baseName, useKmsKey, shareable, imagesRetained]) {
+  for (const checked of [applicationName, baseName, useKmsKey, shareable, imagesRetained, mutability, filters]) {
     if (!checked.ok) problems.push(checked.problem);
   }
   problems.push(...tags.problems);
-  if (problems.length > 0 || !applicationName.ok || !baseName.ok || !useKmsKey.ok || !shareable.ok || !imagesRetained.ok) {
+  if (filters.ok && filters.value !== undefined && mutability.ok && mutability.value !== 'IMMUTABLE_WITH_EXCLUSION') {
+    problems.push(
+      `\`${Property.ImageTagMutabilityExclusionFilters}\` applies only with \`${Property.ImageTagMutability}\`: IMMUTABLE_WITH_EXCLUSION; got ${Property.ImageTagMutability}: ${mutability.value ?? "the organisation's default"}`,
+    );
+  }
+  if (problems.length > 0 || !applicationName.ok || !baseName.ok || !useKmsKey.ok || !shareable.ok || !imagesRetained.ok || !mutability.ok || !filters.ok) {
     throw new InvalidPropertiesError(problems);
   }
   const spec: RepositorySpec = {
@@ -90,6 +110,9 @@ function parse(
     shareableWithAllEnvs: shareable.value,
     ...(imagesRetained.value === undefined ? {} : { imagesRetained: imagesRetained.value }),
     tags: tags.tags,
+    ...(mutability.value === undefined ? {} : { imageTagMutability: mutability.value }),
+    ...(filters.value === undefined ? {} : { exclusionFilters: filters.value }),
+    ...(isAbsent(properties[Property.UseKmsKey]) ? { useKmsKeyDefaulted: true } : {}),
   };
   const notices = [
     ...tags.overridden.map(
@@ -103,7 +126,7 @@ function parse(
 }
 
 /** What identifies a repository: enough to name it, whatever else the properties hold. */
-export type RepositoryIdentity = Pick<RepositorySpec, 'applicationName' | 'baseName' | 'useKmsKey'>;
+export type RepositoryIdentity = Pick<RepositorySpec, 'applicationName' | 'baseName' | 'useKmsKey' | 'useKmsKeyDefaulted'>;
 
 /**
  * The identity of a repository from properties that may not pass today's full checks (a
@@ -116,12 +139,21 @@ export function parseIdentity(raw: Readonly<Record<string, unknown>> | undefined
   const baseName = checkNamePart(Property.RepositoryBaseName, properties[Property.RepositoryBaseName]);
   const useKmsKey = optional(properties[Property.UseKmsKey], (value) => checkBoolean(Property.UseKmsKey, value), false);
   if (!applicationName.ok || !baseName.ok || !useKmsKey.ok) return undefined;
-  return { applicationName: applicationName.value, baseName: baseName.value, useKmsKey: useKmsKey.value };
+  return {
+    applicationName: applicationName.value,
+    baseName: baseName.value,
+    useKmsKey: useKmsKey.value,
+    ...(isAbsent(properties[Property.UseKmsKey]) ? { useKmsKeyDefaulted: true } : {}),
+  };
 }
 
 /** An absent property, or an empty string (how a template's empty parameter arrives), takes the default. */
 function optional<T>(value: unknown, check: (value: unknown) => { ok: true; value: T } | { ok: false; problem: string }, fallback: T) {
-  if (value === undefined || value === null || value === '') return { ok: true as const, value: fallback };
+  if (isAbsent(value)) return { ok: true as const, value: fallback };
   return check(value);
+}
+
+function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
 }
 

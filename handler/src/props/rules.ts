@@ -7,7 +7,7 @@
  *
  * Pure: no AWS SDK, no `node:` modules, no environment, no clock.
  */
-import { Limits, RESERVED_TAG_PREFIXES } from '../contract';
+import { EXCLUSION_FILTER_PATTERN, Limits, RESERVED_TAG_PREFIXES, TAG_MUTABILITY_VALUES, type TagMutability } from '../contract';
 import { entryOf, hasEntry, setEntry } from '../records';
 
 /** A rule's verdict: the coerced value, or one message naming subject, rule and value. */
@@ -55,6 +55,32 @@ export function checkWholeNumber(subject: string, value: unknown, min: number, m
 
 export function checkImagesRetained(subject: string, value: unknown): Checked<number> {
   return checkWholeNumber(subject, value, Limits.imagesRetainedMin, Limits.imagesRetainedMax);
+}
+
+/** One of ECR's tag mutability settings this contract offers, any case as written. */
+export function checkTagMutability(subject: string, value: unknown): Checked<TagMutability> {
+  const upper = typeof value === 'string' ? value.trim().toUpperCase() : undefined;
+  const found = TAG_MUTABILITY_VALUES.find((allowed) => allowed === upper);
+  if (found) return ok(found);
+  return fail(`\`${subject}\` must be one of ${TAG_MUTABILITY_VALUES.join(', ')}; got: ${show(value)}`);
+}
+
+/**
+ * ECR's wildcard exclusion filters: a list of 1 to 5 tags or patterns (`latest`, `dev-*`),
+ * from a list or a comma-separated string (how a template parameter or a setting carries it).
+ */
+export function checkExclusionFilters(subject: string, value: unknown): Checked<readonly string[]> {
+  let items: unknown[];
+  if (typeof value === 'string') items = value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  else if (Array.isArray(value)) items = value.map((item) => (typeof item === 'string' ? item.trim() : item));
+  else return fail(`\`${subject}\` must be a list of tag filters like ["latest", "dev-*"]; got: ${show(value)}`);
+  const rule = `${Limits.exclusionFiltersMin} to ${Limits.exclusionFiltersMax} filters of up to ${Limits.exclusionFilterMaxLength} letters, digits, '.', '_', '-' or the wildcard '*'`;
+  if (items.length < Limits.exclusionFiltersMin || items.length > Limits.exclusionFiltersMax) {
+    return fail(`\`${subject}\` must hold ${rule}; got ${items.length}: ${show(value)}`);
+  }
+  const bad = items.filter((item) => typeof item !== 'string' || !EXCLUSION_FILTER_PATTERN.test(item));
+  if (bad.length > 0) return fail(`\`${subject}\` must hold ${rule}; got: ${bad.map(show).join(', ')}`);
+  return ok([...new Set(items as string[])]);
 }
 
 /**

@@ -2,10 +2,10 @@
  * The platform team's provider settings, read from the Lambda's environment variables.
  * Invalid settings fail every request with a message naming the setting.
  */
-import { Limits, PROVIDER_ROLE_ARN_ENV, Setting, SettingDefault } from '../contract';
+import { Limits, PROVIDER_ROLE_ARN_ENV, Setting, SettingDefault, type TagMutability } from '../contract';
 import { InvalidSettingsError } from '../errors';
 import { setEntry } from '../records';
-import { checkBoolean, checkTagKey, checkTagValue, checkWholeNumber, show } from './rules';
+import { checkBoolean, checkExclusionFilters, checkTagKey, checkTagMutability, checkTagValue, checkWholeNumber, type Checked, show } from './rules';
 
 export interface Settings {
   readonly organizationPrefix: string;
@@ -18,6 +18,14 @@ export interface Settings {
   readonly parameterPrefix: string;
   /** The provider's own role, named in every key policy; absent when not deployed by our construct. */
   readonly providerRoleArn?: string;
+  /** A repository's tag mutability when it sets none. */
+  readonly imageTagMutability: TagMutability;
+  /** Filters for `IMMUTABLE_WITH_EXCLUSION` when a repository gives none; empty: none. */
+  readonly exclusionFilters: readonly string[];
+  /** Days after push untagged images expire; absent: no untagged rule (the seed's behaviour). */
+  readonly untaggedImageExpiryDays?: number;
+  /** Every new repository gets a customer-managed key unless it says `UseKmsKey`. */
+  readonly requireKmsKey: boolean;
 }
 
 const ORGANIZATION_PREFIX = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
@@ -70,6 +78,8 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
     problems.push(`\`${PROVIDER_ROLE_ARN_ENV}\` must be the ARN of an IAM role (set by the provider's deployment); got: ${show(providerRoleArn)}`);
   }
 
+  const repositoryDefaults = parseRepositoryDefaults(env, problems);
+
   if (problems.length > 0 || !rotation.ok || !window.ok) throw new InvalidSettingsError(problems);
   return {
     organizationPrefix: prefix,
@@ -79,7 +89,39 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
     deletionWindowDays: window.value,
     parameterPrefix,
     ...(providerRoleArn === '' ? {} : { providerRoleArn }),
+    ...repositoryDefaults,
   };
+}
+
+/** A setting's value through `check`, or `fallback` when unset or empty. */
+function setting<T>(env: Readonly<Record<string, string | undefined>>, name: string, fallback: T, check: (value: string) => Checked<T>, problems: string[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const checked = check(raw);
+  if (checked.ok) return checked.value;
+  problems.push(checked.problem);
+  return fallback;
+}
+
+/** What a repository gets when its properties leave it unsaid: tag mutability, untagged expiry, a customer key. */
+function parseRepositoryDefaults(env: Readonly<Record<string, string | undefined>>, problems: string[]) {
+  const imageTagMutability = setting<TagMutability>(env, Setting.ImageTagMutability, SettingDefault.ImageTagMutability, (value) => checkTagMutability(Setting.ImageTagMutability, value), problems);
+  const exclusionFilters = setting<readonly string[]>(env, Setting.ImageTagMutabilityExclusionFilters, [], (value) => checkExclusionFilters(Setting.ImageTagMutabilityExclusionFilters, value), problems);
+  if (imageTagMutability === 'IMMUTABLE_WITH_EXCLUSION' && exclusionFilters.length === 0) {
+    problems.push(`\`${Setting.ImageTagMutabilityExclusionFilters}\` is required when \`${Setting.ImageTagMutability}\` is IMMUTABLE_WITH_EXCLUSION: the tags that stay mutable, e.g. "latest"`);
+  }
+  const expiry = setting<number>(
+    env,
+    Setting.UntaggedImageExpiryDays,
+    SettingDefault.UntaggedImageExpiryDays,
+    (value) => {
+      const checked = checkWholeNumber(Setting.UntaggedImageExpiryDays, value, 0, Limits.untaggedExpiryDaysMax);
+      return checked.ok ? checked : { ok: false, problem: `${checked.problem} (0 switches the untagged-image rule off)` };
+    },
+    problems,
+  );
+  const requireKmsKey = setting<boolean>(env, Setting.RequireKmsKey, SettingDefault.RequireKmsKey, (value) => checkBoolean(Setting.RequireKmsKey, value), problems);
+  return { imageTagMutability, exclusionFilters, ...(expiry === 0 ? {} : { untaggedImageExpiryDays: expiry }), requireKmsKey };
 }
 
 function parseJsonMap(

@@ -3,13 +3,14 @@
  * request type. Knows the core and the two I/O seams (observer, runner); not the SDK.
  */
 import type { ExecutionContext, ResourceHandler, ResourceOutcome, ResourceRequest } from '../cfn/types';
-import { Attribute, CREATE_FAILED_MARKER, REPLACES_TAG } from '../contract';
+import { Attribute, CREATE_FAILED_MARKER, Property, REPLACES_TAG, Setting } from '../contract';
 import { planDelete } from '../core/delete';
 import { desiredState, environmentFromStackId, replacing, repositoryArnOf, resourceNames } from '../core/desired';
 import { targetOf } from '../core/describe';
 import type { Action, Actual, Desired, Environment, Owner } from '../core/model';
 import { planConverge, planCreate } from '../core/plan';
 import { InvalidPropertiesError, awsErrorCode } from '../errors';
+import { withOrganisationDefaults } from '../props/defaults';
 import { parseIdentity, parseProperties, parseUpdateProperties, type RepositorySpec } from '../props/properties';
 import { isRepositoryNameOf, keyAliasName, REPOSITORY_NAME_PATTERN, repositoryName } from '../props/rules';
 import { entryOf } from '../records';
@@ -132,8 +133,24 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     }
   }
 
-  async function converge(desired: Desired, owner: Owner, signal: AbortSignal): Promise<ResourceOutcome> {
-    const actual = await deps.observer.observe(queryFor(desired), signal);
+  async function converge(spec: RepositorySpec, settings: Settings, env: Environment, owner: Owner, physicalId: string, signal: AbortSignal): Promise<ResourceOutcome> {
+    let desired = desiredState(spec, settings, env, owner, physicalId);
+    let actual = await deps.observer.observe(queryFor(desired), signal);
+    const repository = actual.repository;
+    if (spec.useKmsKeyDefaulted && repository && (repository.encryptionType !== 'AES256') !== spec.useKmsKey) {
+      // UseKmsKey left unsaid: an existing repository keeps the encryption it has (ECR fixes it at
+      // creation), whatever ORG_REQUIRE_KMS_KEY says today. Judged against what exists, so an
+      // Update or a rollback never fails over a setting changed since the repository was made.
+      const hasKey = repository.encryptionType !== 'AES256';
+      if (settings.requireKmsKey && !hasKey) {
+        logger.warn(
+          `${Setting.RequireKmsKey} is on, but repository ${repository.name} was created with AES256 and ECR cannot change that in place: it stays AES256 until it is replaced (a new ${Property.RepositoryBaseName})`,
+        );
+      }
+      desired = desiredState({ ...spec, useKmsKey: hasKey }, settings, env, owner, physicalId);
+      // The key was not looked up for a repository expected without one: one more read, only here.
+      if (hasKey) actual = await deps.observer.observe(queryFor(desired), signal);
+    }
     const state = await run(planConverge(desired, actual, owner), signal, new Journal());
     return outcome(desired, state.createdKeyArn ?? actual.repository?.kmsKeyArn ?? actual.aliasKey?.arn);
   }
@@ -188,7 +205,8 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
         repositoryArn: repositoryArnOf(env, physicalId),
         aliasName: keyAliasName(physicalId),
         parameterNames: names ? [names.arnParameter, names.nameParameter, names.kmsKeyArnParameter] : [],
-        includeKey: identity?.useKmsKey ?? true,
+        // UseKmsKey left unsaid: the key the organisation's setting gave it, if any.
+        includeKey: identity ? (identity.useKmsKeyDefaulted ? settings.requireKmsKey : identity.useKmsKey) : true,
         includePolicies: false,
       },
       signal,
@@ -209,7 +227,7 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     const env = environmentOf(request);
 
     if (request.requestType === 'Create') {
-      const spec = parseProperties(request.properties, settings.mandatoryTags);
+      const spec = withOrganisationDefaults(parseProperties(request.properties, settings.mandatoryTags), settings, true);
       const desired = desiredState(spec, settings, env, owner);
       context.claimPhysicalId(desired.repositoryName);
       return createOrAdopt(desired, settings, owner, signal);
@@ -217,8 +235,9 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
 
     // Update, in either direction (a rollback sends the deployed properties back): the
     // organisation's tags win over a consumer's, with a warning, rather than failing.
-    const { spec, notices } = parseUpdateProperties(request.properties, settings.mandatoryTags);
+    const { spec: parsed, notices } = parseUpdateProperties(request.properties, settings.mandatoryTags);
     for (const notice of notices) logger.warn(`Update: ${notice}`);
+    const spec = withOrganisationDefaults(parsed, settings, false);
     // Replacement is a change of ApplicationName or RepositoryBaseName, judged with
     // today's rules on both sides: a new prefix setting or naming rule never renames (and so
     // never deletes) a live repository.
@@ -230,7 +249,8 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     if (renamed) {
       const returned = await returnToReplaced(spec, settings, env, owner, physicalId, signal);
       if (returned) return returned;
-      const desired = replacing(desiredState(spec, settings, env, owner), physicalId);
+      // A new repository: ORG_REQUIRE_KMS_KEY applies to it as to a Create.
+      const desired = replacing(desiredState(withOrganisationDefaults(parsed, settings, true), settings, env, owner), physicalId);
       logger.info('Update replaces the repository: creating the new one; CloudFormation deletes the old one afterwards', {
         from: physicalId,
         to: desired.repositoryName,
@@ -240,7 +260,7 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     // A UseKmsKey change under the same name is judged by converge against the repository's
     // actual encryption, never against OldResourceProperties: the rollback of a refused flip
     // asks for what exists, and converges.
-    return converge(desiredState(spec, settings, env, owner, physicalId), owner, signal);
+    return converge(spec, settings, env, owner, physicalId, signal);
   };
 }
 

@@ -25,6 +25,8 @@ function givenRepository(kmsKey?: string): void {
         repositoryUri: `111111111111.dkr.ecr.eu-west-1.amazonaws.com/${NAME}`,
         encryptionConfiguration: kmsKey ? { encryptionType: 'KMS', kmsKey } : { encryptionType: 'AES256' },
         imageScanningConfiguration: { scanOnPush: true },
+        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'latest' }],
       },
     ],
   });
@@ -74,6 +76,8 @@ describe('AwsObserver', () => {
         encryptionType: 'KMS',
         kmsKeyArn: KEY_ARN,
         scanOnPush: true,
+        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        exclusionFilters: ['latest'],
         tags: { team: 'payments' },
         lifecyclePolicy: '{"rules":[]}',
         repositoryPolicy: '{"Statement":[]}',

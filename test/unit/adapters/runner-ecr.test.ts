@@ -5,6 +5,7 @@ import {
   DeleteRepositoryCommand,
   DeleteRepositoryPolicyCommand,
   PutImageScanningConfigurationCommand,
+  PutImageTagMutabilityCommand,
   PutLifecyclePolicyCommand,
   SetRepositoryPolicyCommand,
   TagResourceCommand,
@@ -33,6 +34,24 @@ describe('AwsActionRunner ECR actions', () => {
     });
   });
 
+  it('creates the repository with its tag mutability and wildcard exclusion filters in the same call', async () => {
+    await run({ kind: 'ecr.createRepository', repositoryName: 'r', tags: {}, imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', exclusionFilters: ['latest', 'dev-*'] });
+    expect(aws.ecr).toHaveReceivedCommandWith(CreateRepositoryCommand, {
+      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      imageTagMutabilityExclusionFilters: [
+        { filterType: 'WILDCARD', filter: 'latest' },
+        { filterType: 'WILDCARD', filter: 'dev-*' },
+      ],
+    });
+  });
+
+  it('sends no exclusion filters with IMMUTABLE (ECR takes them only with an exclusion mutability)', async () => {
+    await run({ kind: 'ecr.createRepository', repositoryName: 'r', tags: {}, imageTagMutability: 'IMMUTABLE', exclusionFilters: [] });
+    const input = aws.ecr.commandCalls(CreateRepositoryCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({ imageTagMutability: 'IMMUTABLE' });
+    expect(input).not.toHaveProperty('imageTagMutabilityExclusionFilters');
+  });
+
   it('creates the repository with KMS and the key this plan created when the key is a reference', async () => {
     await run({ kind: 'ecr.createRepository', repositoryName: 'acme-shop-api', key: { created: true }, tags: {} }, KEY_ARN);
     expect(aws.ecr).toHaveReceivedCommandWith(CreateRepositoryCommand, { encryptionConfiguration: { encryptionType: 'KMS', kmsKey: KEY_ARN } });
@@ -52,6 +71,13 @@ describe('AwsActionRunner ECR actions', () => {
 
   it.each<[string, Action, unknown, object]>([
     ['putImageScanningConfiguration', { kind: 'ecr.putImageScanningConfiguration', repositoryName: 'r' }, PutImageScanningConfigurationCommand, { repositoryName: 'r', imageScanningConfiguration: { scanOnPush: true } }],
+    ['putImageTagMutability', { kind: 'ecr.putImageTagMutability', repositoryName: 'r', imageTagMutability: 'MUTABLE', exclusionFilters: [] }, PutImageTagMutabilityCommand, { repositoryName: 'r', imageTagMutability: 'MUTABLE' }],
+    [
+      'putImageTagMutability with filters',
+      { kind: 'ecr.putImageTagMutability', repositoryName: 'r', imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', exclusionFilters: ['latest'] },
+      PutImageTagMutabilityCommand,
+      { repositoryName: 'r', imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'latest' }] },
+    ],
     ['putLifecyclePolicy', { kind: 'ecr.putLifecyclePolicy', repositoryName: 'r', policy: '{"rules":[]}' }, PutLifecyclePolicyCommand, { repositoryName: 'r', lifecyclePolicyText: '{"rules":[]}' }],
     ['deleteLifecyclePolicy', { kind: 'ecr.deleteLifecyclePolicy', repositoryName: 'r' }, DeleteLifecyclePolicyCommand, { repositoryName: 'r' }],
     ['setRepositoryPolicy', { kind: 'ecr.setRepositoryPolicy', repositoryName: 'r', policy: '{}' }, SetRepositoryPolicyCommand, { repositoryName: 'r', policyText: '{}' }],

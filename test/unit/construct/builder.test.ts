@@ -71,6 +71,19 @@ describe('EcrBuilder', () => {
     expect(customResourceProperties(stack)).toMatchObject({ UseKmsKey: true, ImagesRetained: 10, ShareableWithAllEnvs: false });
   });
 
+  it('passes the snake_case tag mutability keys on as the construct props', () => {
+    // GIVEN
+    const { appHelper, stack } = givenSeedUsage();
+    // WHEN
+    new EcrBuilder()
+      .setApplicationHelper(appHelper)
+      .setBuilderConfig({ api: { image_tag_mutability: 'immutable_with_exclusion', image_tag_mutability_exclusion_filters: ['latest'] } })
+      .setEcrRepoBaseName('api')
+      .build(stack);
+    // THEN
+    expect(customResourceProperties(stack)).toMatchObject({ ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', ImageTagMutabilityExclusionFilters: ['latest'] });
+  });
+
   it('uses the given provider when given one', () => {
     // GIVEN
     const { appHelper, stack, ecrConfig } = givenSeedUsage();
@@ -116,9 +129,10 @@ describe('EcrBuilder', () => {
     it.each<[string, unknown, string, RegExp]>([
       ['is not an object', [1], 'repository_name', /the builder config must be an object of repository base name to its settings; got: \[1\]/],
       ['has no entry for the base name', { other: {} }, 'repository_name', /the builder config has no entry for the base name "repository_name" given to setEcrRepoBaseName; it has: other/],
-      ['has an entry that is not an object', { repository_name: true }, 'repository_name', /`repository_name` must be an object with use_kms_key, images_retained, shareable_with_all_envs; got: true/],
-      ['has an unknown key', { repository_name: { images_retain: 10 } }, 'repository_name', /`repository_name.images_retain` is not a known key \(known: use_kms_key, images_retained, shareable_with_all_envs\); got: 10/],
+      ['has an entry that is not an object', { repository_name: true }, 'repository_name', /`repository_name` must be an object with use_kms_key, images_retained, shareable_with_all_envs, image_tag_mutability, image_tag_mutability_exclusion_filters; got: true/],
+      ['has an unknown key', { repository_name: { images_retain: 10 } }, 'repository_name', /`repository_name.images_retain` is not a known key \(known: use_kms_key, images_retained, shareable_with_all_envs, image_tag_mutability, image_tag_mutability_exclusion_filters\); got: 10/],
       ['has a non-boolean use_kms_key', { repository_name: { use_kms_key: 'yes' } }, 'repository_name', /`repository_name.use_kms_key` must be true or false; got: "yes"/],
+      ['has an unknown image_tag_mutability', { repository_name: { image_tag_mutability: 'LOCKED' } }, 'repository_name', /`repository_name.image_tag_mutability` must be one of IMMUTABLE, IMMUTABLE_WITH_EXCLUSION, MUTABLE; got: "LOCKED"/],
       ['has a zero images_retained', { repository_name: { images_retained: 0 } }, 'repository_name', /`repository_name.images_retained` must be a whole number from 1 to 10000; got: 0/],
       ['has a fractional images_retained', { repository_name: { images_retained: 1.5 } }, 'repository_name', /`repository_name.images_retained` must be a whole number from 1 to 10000; got: 1.5/],
       ['has a text images_retained', { repository_name: { images_retained: 'ten' } }, 'repository_name', /`repository_name.images_retained` must be a whole number from 1 to 10000; got: "ten"/],

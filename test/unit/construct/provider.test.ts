@@ -64,6 +64,10 @@ describe('OrgEcrRepositoryProvider', () => {
         kmsKeyRotation: true,
         kmsKeyDeletionWindowDays: 7,
         parameterPrefix: '/platform/ecr',
+        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: ['latest', 'dev-*'],
+        untaggedImageExpiryDays: 0,
+        requireKmsKey: true,
       });
       // THEN
       templateOf(stack).hasResourceProperties('AWS::Lambda::Function', {
@@ -75,6 +79,10 @@ describe('OrgEcrRepositoryProvider', () => {
             ORG_KMS_KEY_ROTATION: 'true',
             ORG_KMS_DELETION_WINDOW_DAYS: '7',
             ORG_SSM_PARAMETER_PREFIX: '/platform/ecr',
+            ORG_IMAGE_TAG_MUTABILITY: 'IMMUTABLE_WITH_EXCLUSION',
+            ORG_IMAGE_TAG_MUTABILITY_EXCLUSION_FILTERS: 'latest,dev-*',
+            ORG_UNTAGGED_IMAGE_EXPIRY_DAYS: '0',
+            ORG_REQUIRE_KMS_KEY: 'true',
           },
         },
       });
@@ -95,6 +103,10 @@ describe('OrgEcrRepositoryProvider', () => {
             ORG_KMS_KEY_ROTATION: 'false',
             ORG_KMS_DELETION_WINDOW_DAYS: '30',
             ORG_SSM_PARAMETER_PREFIX: Match.absent(),
+            // Absent: the handler's compliant defaults (IMMUTABLE, 14 days, no key required)
+            ORG_IMAGE_TAG_MUTABILITY: Match.absent(),
+            ORG_UNTAGGED_IMAGE_EXPIRY_DAYS: Match.absent(),
+            ORG_REQUIRE_KMS_KEY: Match.absent(),
           },
         },
       });
@@ -112,6 +124,10 @@ describe('OrgEcrRepositoryProvider', () => {
         kmsKeyRotation: Token.asAny(parameter('Rotation').valueAsString) as unknown as boolean,
         kmsKeyDeletionWindowDays: parameter('Window', 'Number').valueAsNumber,
         parameterPrefix: parameter('ParameterPrefix').valueAsString,
+        imageTagMutability: parameter('Mutability').valueAsString as 'IMMUTABLE',
+        imageTagMutabilityExclusionFilters: Token.asAny(parameter('Filters').valueAsString) as unknown as string[],
+        untaggedImageExpiryDays: parameter('Untagged', 'Number').valueAsNumber,
+        requireKmsKey: Token.asAny(parameter('RequireKey').valueAsString) as unknown as boolean,
         code: lambda.Code.fromBucket(s3.Bucket.fromBucketName(stack, 'Bucket', parameter('CodeBucket').valueAsString), 'provider.zip'),
       });
       // THEN
@@ -125,6 +141,10 @@ describe('OrgEcrRepositoryProvider', () => {
         ORG_KMS_KEY_ROTATION: { Ref: 'Rotation' },
         ORG_KMS_DELETION_WINDOW_DAYS: { Ref: 'Window' },
         ORG_SSM_PARAMETER_PREFIX: { Ref: 'ParameterPrefix' },
+        ORG_IMAGE_TAG_MUTABILITY: { Ref: 'Mutability' },
+        ORG_IMAGE_TAG_MUTABILITY_EXCLUSION_FILTERS: { Ref: 'Filters' },
+        ORG_UNTAGGED_IMAGE_EXPIRY_DAYS: { Ref: 'Untagged' },
+        ORG_REQUIRE_KMS_KEY: { Ref: 'RequireKey' },
       });
     });
 
@@ -482,6 +502,9 @@ describe('OrgEcrRepositoryProvider', () => {
       ['mandatoryTags', { mandatoryTags: { team: 'a|b' } }, /`mandatoryTags.team` may hold only .*"a\|b"/],
       ['kmsKeyDeletionWindowDays', { kmsKeyDeletionWindowDays: 3 }, /`kmsKeyDeletionWindowDays` must be a whole number from 7 to 30; got: "3"/],
       ['parameterPrefix', { parameterPrefix: 'platform' }, /`parameterPrefix` must be empty or a path like "\/platform\/ecr".*got: "platform"/],
+      ['imageTagMutability', { imageTagMutability: 'LOCKED' }, /`imageTagMutability` must be one of IMMUTABLE, IMMUTABLE_WITH_EXCLUSION, MUTABLE; got: "LOCKED"/],
+      ['imageTagMutabilityExclusionFilters', { imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION' }, /`imageTagMutabilityExclusionFilters` is required when `imageTagMutability` is IMMUTABLE_WITH_EXCLUSION/],
+      ['untaggedImageExpiryDays', { untaggedImageExpiryDays: 4000 }, /`untaggedImageExpiryDays` must be a whole number from 0 to 3650; got: "4000"/],
       ['memorySize', { memorySize: 64 }, /`memorySize` must be a whole number of MB from 128 to 10240; got: 64/],
     ])('fails naming `%s` and the value when it is invalid', (_prop, props, message) => {
       // GIVEN

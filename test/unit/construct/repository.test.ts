@@ -27,7 +27,14 @@ describe('OrgEcrRepository', () => {
       // GIVEN
       const stack = givenStack();
       // WHEN
-      givenRepository(stack, { useKmsKey: true, imagesRetained: 10, shareableWithAllEnvs: true, tags: { team: 'payments', tier: 'gold' } });
+      givenRepository(stack, {
+        useKmsKey: true,
+        imagesRetained: 10,
+        shareableWithAllEnvs: true,
+        tags: { team: 'payments', tier: 'gold' },
+        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: ['latest'],
+      });
       // THEN
       const { Properties } = customResourceOf(stack);
       expect(Properties).toEqual({
@@ -38,6 +45,8 @@ describe('OrgEcrRepository', () => {
         UseKmsKey: true,
         ImagesRetained: 10,
         ShareableWithAllEnvs: true,
+        ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        ImageTagMutabilityExclusionFilters: ['latest'],
         Tags: [
           { Key: 'team', Value: 'payments' },
           { Key: 'tier', Value: 'gold' },
@@ -291,6 +300,9 @@ describe('OrgEcrRepository', () => {
       ['shareableWithAllEnvs', { shareableWithAllEnvs: 1 as unknown as boolean }, /`shareableWithAllEnvs` must be true or false; got: 1/],
       ['tags', { tags: { 'org-ecr:owner': 'me' } }, /`tags` key must not start with `org-ecr:`.*"org-ecr:owner"/],
       ['tags', { tags: { team: 'a|b' } }, /`tags.team` may hold only .*"a\|b"/],
+      ['imageTagMutability', { imageTagMutability: 'FROZEN' as 'MUTABLE' }, /`imageTagMutability` must be one of IMMUTABLE, IMMUTABLE_WITH_EXCLUSION, MUTABLE; got: "FROZEN"/],
+      ['imageTagMutabilityExclusionFilters', { imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', imageTagMutabilityExclusionFilters: ['a/b'] }, /`imageTagMutabilityExclusionFilters` must hold 1 to 5 filters.*"a\/b"/],
+      ['imageTagMutabilityExclusionFilters', { imageTagMutabilityExclusionFilters: ['latest'] }, /`imageTagMutabilityExclusionFilters` applies only with `imageTagMutability`: IMMUTABLE_WITH_EXCLUSION/],
     ])('fails naming `%s` and the value when it is invalid', (_prop, props, message) => {
       // GIVEN
       const stack = givenStack();

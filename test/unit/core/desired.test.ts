@@ -126,15 +126,50 @@ describe('desiredState', () => {
     });
   });
 
-  it('keeps the N most recently pushed images of any tag status when ImagesRetained is N', () => {
-    const policy = JSON.parse(givenDesired({ imagesRetained: 25 }).lifecyclePolicy ?? '{}') as { rules: unknown[] };
-    expect(policy.rules).toEqual([
-      expect.objectContaining({ rulePriority: 1, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 25 }, action: { type: 'expire' } }),
-    ]);
+  describe('lifecycle', () => {
+    const rulesOf = (policy: string | undefined) => (JSON.parse(policy ?? '{}') as { rules?: unknown[] }).rules;
+
+    it('expires untagged images 14 days after push by default, so every repository has a lifecycle policy (ECR.3)', () => {
+      expect(rulesOf(givenDesired().lifecyclePolicy)).toEqual([
+        expect.objectContaining({ rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 }, action: { type: 'expire' } }),
+      ]);
+    });
+
+    it('keeps the N most recently pushed images of any tag status after the untagged rule when ImagesRetained is N', () => {
+      expect(rulesOf(givenDesired({ imagesRetained: 25 }, { untaggedImageExpiryDays: 7 }).lifecyclePolicy)).toEqual([
+        expect.objectContaining({ rulePriority: 1, selection: expect.objectContaining({ tagStatus: 'untagged', countNumber: 7 }) }),
+        expect.objectContaining({ rulePriority: 2, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 25 }, action: { type: 'expire' } }),
+      ]);
+    });
+
+    it("writes the seed's exact single rule when the organisation switches the untagged rule off", () => {
+      expect(rulesOf(givenDesired({ imagesRetained: 25 }, { untaggedImageExpiryDays: undefined }).lifecyclePolicy)).toEqual([
+        { rulePriority: 1, description: 'Keep the 25 most recently pushed images (Org::ECR::Repository ImagesRetained)', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 25 }, action: { type: 'expire' } },
+      ]);
+    });
+
+    it("has no lifecycle policy without ImagesRetained when the organisation switches the untagged rule off (the seed's behaviour)", () => {
+      expect(givenDesired({}, { untaggedImageExpiryDays: undefined }).lifecyclePolicy).toBeUndefined();
+    });
   });
 
-  it('has no lifecycle policy when ImagesRetained is absent', () => {
-    expect(givenDesired().lifecyclePolicy).toBeUndefined();
+  describe('tag mutability', () => {
+    it('is IMMUTABLE without filters by default (ECR.2)', () => {
+      expect(givenDesired()).toMatchObject({ imageTagMutability: 'IMMUTABLE', exclusionFilters: [] });
+    });
+
+    it("takes the organisation's default when the property is absent", () => {
+      expect(givenDesired({}, { imageTagMutability: 'MUTABLE' })).toMatchObject({ imageTagMutability: 'MUTABLE', exclusionFilters: [] });
+    });
+
+    it("takes the property over the organisation's default, and the organisation's filters when it gives none", () => {
+      const desired = givenDesired({ imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION' }, { imageTagMutability: 'MUTABLE', exclusionFilters: ['latest'] });
+      expect(desired).toMatchObject({ imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', exclusionFilters: ['latest'] });
+    });
+
+    it('drops filters where ECR takes none', () => {
+      expect(givenDesired({ imageTagMutability: 'IMMUTABLE', exclusionFilters: ['latest'] })).toMatchObject({ exclusionFilters: [] });
+    });
   });
 
   it('tags with the consumer’s, the organisation’s (which win) and the ownership tags', () => {

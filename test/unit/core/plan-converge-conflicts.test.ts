@@ -73,7 +73,7 @@ describe('planConverge when the repository is absent', () => {
 
     // THEN no second key: the repository is created on the existing one, then its policy
     expect(plan).toEqual([
-      [{ kind: 'ecr.createRepository', repositoryName: NAME, key: { arn: KEY_ARN }, tags: desired.repositoryTags }],
+      [{ kind: 'ecr.createRepository', repositoryName: NAME, key: { arn: KEY_ARN }, tags: desired.repositoryTags, imageTagMutability: 'IMMUTABLE', exclusionFilters: [] }],
       [{ kind: 'ecr.putLifecyclePolicy', repositoryName: NAME, policy: desired.lifecyclePolicy }],
     ]);
   });
@@ -84,7 +84,7 @@ describe('planConverge when the repository is absent', () => {
   ])('brings the reusable key back first when it is %s', (_case, state, first) => {
     const desired = givenDesired({ useKmsKey: true });
     const plan = planConverge(desired, withAliasKey(withoutRepository(convergedActual(desired)), { state }), owner);
-    expect(kinds(plan)).toEqual([...first, ['ecr.createRepository']]);
+    expect(kinds(plan)).toEqual([...first, ['ecr.createRepository'], ['ecr.putLifecyclePolicy']]);
   });
 
   it('fails with ConflictError when the alias names a key that is not ours', () => {
@@ -101,7 +101,7 @@ describe('planConverge when the repository is absent', () => {
 
   it('converges existing parameters of ours instead of creating them twice', () => {
     // GIVEN the repository is gone, its name parameter remains with an old value
-    const desired = givenDesired();
+    const desired = givenDesired({}, { untaggedImageExpiryDays: undefined });
     const actual = withParameter(withoutRepository(convergedActual(desired)), 'ECR_ORDERS_API_name', { value: 'stale' });
 
     // WHEN converging
@@ -109,7 +109,7 @@ describe('planConverge when the repository is absent', () => {
 
     // THEN the repository is created and the existing parameter overwritten, without tags
     expect(plan).toEqual([
-      [{ kind: 'ecr.createRepository', repositoryName: NAME, tags: desired.repositoryTags }],
+      [{ kind: 'ecr.createRepository', repositoryName: NAME, tags: desired.repositoryTags, imageTagMutability: 'IMMUTABLE', exclusionFilters: [] }],
       [{ kind: 'ssm.putParameter', name: 'ECR_ORDERS_API_name', value: { text: NAME } }],
     ]);
   });

@@ -37,9 +37,16 @@ describe('planConverge in place', () => {
       expect(plan).toEqual([[{ kind: 'ecr.putLifecyclePolicy', repositoryName: 'acme-shop-orders-api', policy: desired.lifecyclePolicy }]]);
     });
 
-    it('deletes the lifecycle policy when ImagesRetained is removed', () => {
-      const plan = planConverge(givenDesired(), convergedActual(givenDesired({ imagesRetained: 5 })), owner);
+    it("deletes the lifecycle policy when ImagesRetained is removed under the seed's settings (no untagged rule)", () => {
+      const seed = { untaggedImageExpiryDays: undefined };
+      const plan = planConverge(givenDesired({}, seed), convergedActual(givenDesired({ imagesRetained: 5 }, seed)), owner);
       expect(plan).toEqual([[{ kind: 'ecr.deleteLifecyclePolicy', repositoryName: 'acme-shop-orders-api' }]]);
+    });
+
+    it('keeps the untagged rule alone when ImagesRetained is removed under the default settings', () => {
+      const desired = givenDesired();
+      const plan = planConverge(desired, convergedActual(givenDesired({ imagesRetained: 5 })), owner);
+      expect(plan).toEqual([[{ kind: 'ecr.putLifecyclePolicy', repositoryName: 'acme-shop-orders-api', policy: desired.lifecyclePolicy }]]);
     });
   });
 

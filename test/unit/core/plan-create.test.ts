@@ -3,15 +3,15 @@ import { givenDesired } from '../../helpers/given';
 
 describe('planCreate', () => {
   it('creates the repository, then its parameters, in 2 steps when there is no key', () => {
-    // GIVEN a repository without key, retention or sharing
-    const desired = givenDesired();
+    // GIVEN a repository without key, retention or sharing, under the seed's lifecycle (no untagged rule)
+    const desired = givenDesired({}, { untaggedImageExpiryDays: undefined });
 
     // WHEN the create is planned
     const plan = planCreate(desired);
 
-    // THEN the repository carries its tags from the first call (it is the lock on the name)
+    // THEN the repository carries its tags and the organisation's immutability from the first call (it is the lock on the name)
     expect(plan).toEqual([
-      [{ kind: 'ecr.createRepository', repositoryName: 'acme-shop-orders-api', tags: desired.repositoryTags }],
+      [{ kind: 'ecr.createRepository', repositoryName: 'acme-shop-orders-api', tags: desired.repositoryTags, imageTagMutability: 'IMMUTABLE', exclusionFilters: [] }],
       [
         { kind: 'ssm.putParameter', name: 'ECR_ORDERS_API_arn', value: { text: desired.repositoryArn }, tags: desired.childTags },
         { kind: 'ssm.putParameter', name: 'ECR_ORDERS_API_name', value: { text: 'acme-shop-orders-api' }, tags: desired.childTags },
@@ -23,8 +23,9 @@ describe('planCreate', () => {
     ['retention', { imagesRetained: 10 }, ['ecr.putLifecyclePolicy']],
     ['sharing', { shareableWithAllEnvs: true }, ['ecr.setRepositoryPolicy']],
     ['retention and sharing', { imagesRetained: 10, shareableWithAllEnvs: true }, ['ecr.putLifecyclePolicy', 'ecr.setRepositoryPolicy']],
+    ['nothing but the default untagged expiry', {}, ['ecr.putLifecyclePolicy']],
   ])('writes the policies beside the parameters, still in 2 steps, when there is no key but %s', (_case, spec, policies) => {
-    const plan = planCreate(givenDesired(spec));
+    const plan = planCreate(givenDesired(spec, _case === 'sharing' ? { untaggedImageExpiryDays: undefined } : {}));
     expect(plan.map((step) => step.map((action) => action.kind))).toEqual([['ecr.createRepository'], [...policies, 'ssm.putParameter', 'ssm.putParameter']]);
   });
 
@@ -39,7 +40,7 @@ describe('planCreate', () => {
     expect(plan).toEqual([
       [{ kind: 'kms.createKey', description: expect.stringContaining('acme-shop-orders-api'), policy: desired.key?.policy, tags: desired.childTags }],
       [
-        { kind: 'ecr.createRepository', repositoryName: 'acme-shop-orders-api', key: { created: true }, tags: desired.repositoryTags },
+        { kind: 'ecr.createRepository', repositoryName: 'acme-shop-orders-api', key: { created: true }, tags: desired.repositoryTags, imageTagMutability: 'IMMUTABLE', exclusionFilters: [] },
         { kind: 'kms.createAlias', aliasName: 'alias/acme-shop-orders-api', key: { created: true } },
         { kind: 'kms.enableKeyRotation', key: { created: true } },
         { kind: 'ssm.putParameter', name: 'ECR_ORDERS_API_kms_key_arn', value: { createdKeyArn: true }, tags: desired.childTags },
@@ -57,6 +58,11 @@ describe('planCreate', () => {
     const kinds = planCreate(givenDesired({ useKmsKey: true }, { keyRotation: false })).flat().map((action) => action.kind);
     expect(kinds).not.toContain('kms.enableKeyRotation');
     expect(kinds).not.toContain('kms.disableKeyRotation');
+  });
+
+  it('creates the repository with the exclusion filters when the mutability is IMMUTABLE_WITH_EXCLUSION', () => {
+    const [createRepository] = planCreate(givenDesired({ imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', exclusionFilters: ['latest', 'dev-*'] })).flat();
+    expect(createRepository).toMatchObject({ imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', exclusionFilters: ['latest', 'dev-*'] });
   });
 
   it('always creates the repository with scan on push and its ownership tags', () => {

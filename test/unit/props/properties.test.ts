@@ -38,9 +38,40 @@ describe('parseProperties', () => {
       // GIVEN only the required properties, and an empty parameter passed through as ''
       const spec = parseProperties(givenProperties({ ImagesRetained: '', UseKmsKey: '' }), ORG_TAGS);
 
-      // THEN no key, no lifecycle policy, no sharing, no tags
-      expect(spec).toEqual({ applicationName: 'shop', baseName: 'orders-api', useKmsKey: false, shareableWithAllEnvs: false, tags: {} });
+      // THEN no key (unless the organisation requires one: marked as left unsaid), no count rule, no sharing, no tags, the organisation's mutability
+      expect(spec).toEqual({ applicationName: 'shop', baseName: 'orders-api', useKmsKey: false, useKmsKeyDefaulted: true, shareableWithAllEnvs: false, tags: {} });
       expect(spec).not.toHaveProperty('imagesRetained');
+      expect(spec).not.toHaveProperty('imageTagMutability');
+    });
+
+    it.each([
+      ['IMMUTABLE', 'IMMUTABLE'],
+      ['mutable', 'MUTABLE'],
+      [' immutable_with_exclusion ', 'IMMUTABLE_WITH_EXCLUSION'],
+    ])('reads ImageTagMutability %j as %s', (given, expected) => {
+      const filters = expected === 'IMMUTABLE_WITH_EXCLUSION' ? { ImageTagMutabilityExclusionFilters: ['latest'] } : {};
+      expect(parseProperties(givenProperties({ ImageTagMutability: given, ...filters }), ORG_TAGS).imageTagMutability).toBe(expected);
+    });
+
+    it.each([
+      ['a list', ['latest', 'dev-*'], ['latest', 'dev-*']],
+      ['a comma-separated string (a template parameter)', 'latest, dev-*', ['latest', 'dev-*']],
+      ['a list with a repeat', ['latest', 'latest'], ['latest']],
+    ])('reads the exclusion filters from %s', (_case, given, expected) => {
+      const spec = parseProperties(givenProperties({ ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', ImageTagMutabilityExclusionFilters: given }), ORG_TAGS);
+      expect(spec.exclusionFilters).toEqual(expected);
+    });
+  });
+
+  describe('tag mutability problems', () => {
+    it.each([
+      [{ ImageTagMutability: 'READONLY' }, '`ImageTagMutability` must be one of IMMUTABLE, IMMUTABLE_WITH_EXCLUSION, MUTABLE; got: "READONLY"'],
+      [{ ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', ImageTagMutabilityExclusionFilters: ['a', 'b', 'c', 'd', 'e', 'f'] }, '`ImageTagMutabilityExclusionFilters` must hold 1 to 5 filters'],
+      [{ ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', ImageTagMutabilityExclusionFilters: ['release/1'] }, '`ImageTagMutabilityExclusionFilters` must hold 1 to 5 filters of up to 128 letters, digits, \'.\', \'_\', \'-\' or the wildcard \'*\'; got: "release/1"'],
+      [{ ImageTagMutability: 'IMMUTABLE', ImageTagMutabilityExclusionFilters: ['latest'] }, '`ImageTagMutabilityExclusionFilters` applies only with `ImageTagMutability`: IMMUTABLE_WITH_EXCLUSION; got ImageTagMutability: IMMUTABLE'],
+      [{ ImageTagMutabilityExclusionFilters: ['latest'] }, "`ImageTagMutabilityExclusionFilters` applies only with `ImageTagMutability`: IMMUTABLE_WITH_EXCLUSION; got ImageTagMutability: the organisation's default"],
+    ])('fails naming the property, the value and what is allowed for %j', (properties, message) => {
+      expect(problemsOf(givenProperties(properties)).join('; ')).toContain(message);
     });
 
     it('ignores ServiceToken and ServiceTimeout when CloudFormation passes them along', () => {
@@ -96,7 +127,7 @@ describe('parseProperties', () => {
     it('fails listing the known properties when an unknown one is given', () => {
       const problems = problemsOf(givenProperties({ RepositoryName: 'custom', Encrypt: 'true' }));
       expect(problems).toEqual([
-        'Unknown properties `RepositoryName`, `Encrypt`; the known properties are ApplicationName, RepositoryBaseName, UseKmsKey, ImagesRetained, ShareableWithAllEnvs, Tags',
+        'Unknown properties `RepositoryName`, `Encrypt`; the known properties are ApplicationName, RepositoryBaseName, UseKmsKey, ImagesRetained, ShareableWithAllEnvs, Tags, ImageTagMutability, ImageTagMutabilityExclusionFilters',
       ]);
     });
 
@@ -113,6 +144,8 @@ describe('parseProperties', () => {
         ImagesRetained: 'ten',
         ShareableWithAllEnvs: 'maybe',
         Tags: 'team=payments',
+        ImageTagMutability: 'FROZEN',
+        ImageTagMutabilityExclusionFilters: [],
         Colour: 'blue',
       };
 
@@ -124,10 +157,10 @@ describe('parseProperties', () => {
         error = caught;
       }
 
-      // THEN one error lists all seven, and its message holds each
+      // THEN one error lists all nine, and its message holds each
       expect(error).toBeInstanceOf(InvalidPropertiesError);
       const { problems, message } = error as InvalidPropertiesError;
-      expect(problems).toHaveLength(7);
+      expect(problems).toHaveLength(9);
       for (const name of ['Colour', ...Object.values(Property)]) expect(message).toContain(`\`${name}\``);
     });
   });

@@ -22,6 +22,10 @@ describe('parseSettings', () => {
       keyRotation: false,
       deletionWindowDays: 30,
       parameterPrefix: '',
+      imageTagMutability: 'IMMUTABLE',
+      exclusionFilters: [],
+      untaggedImageExpiryDays: 14,
+      requireKmsKey: false,
     });
   });
 
@@ -39,7 +43,15 @@ describe('parseSettings', () => {
 
   it('reads every setting when all are well formed', () => {
     const settings = parseSettings(
-      givenSettingsEnv({ ORG_KMS_KEY_ROTATION: 'true', ORG_KMS_DELETION_WINDOW_DAYS: '7', ORG_SSM_PARAMETER_PREFIX: '/platform/ecr' }),
+      givenSettingsEnv({
+        ORG_KMS_KEY_ROTATION: 'true',
+        ORG_KMS_DELETION_WINDOW_DAYS: '7',
+        ORG_SSM_PARAMETER_PREFIX: '/platform/ecr',
+        ORG_IMAGE_TAG_MUTABILITY: 'IMMUTABLE_WITH_EXCLUSION',
+        ORG_IMAGE_TAG_MUTABILITY_EXCLUSION_FILTERS: 'latest,dev-*',
+        ORG_UNTAGGED_IMAGE_EXPIRY_DAYS: '30',
+        ORG_REQUIRE_KMS_KEY: 'true',
+      }),
     );
     expect(settings).toEqual({
       organizationPrefix: 'acme',
@@ -48,7 +60,25 @@ describe('parseSettings', () => {
       keyRotation: true,
       deletionWindowDays: 7,
       parameterPrefix: '/platform/ecr/',
+      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      exclusionFilters: ['latest', 'dev-*'],
+      untaggedImageExpiryDays: 30,
+      requireKmsKey: true,
     });
+  });
+
+  it("switches the untagged-image rule off when ORG_UNTAGGED_IMAGE_EXPIRY_DAYS is 0 (the seed's behaviour)", () => {
+    expect(parseSettings({ ORG_PREFIX: 'acme', ORG_UNTAGGED_IMAGE_EXPIRY_DAYS: '0' })).not.toHaveProperty('untaggedImageExpiryDays');
+  });
+
+  it.each([
+    [{ ORG_IMAGE_TAG_MUTABILITY: 'LOCKED' }, '`ORG_IMAGE_TAG_MUTABILITY` must be one of IMMUTABLE, IMMUTABLE_WITH_EXCLUSION, MUTABLE; got: "LOCKED"'],
+    [{ ORG_IMAGE_TAG_MUTABILITY: 'IMMUTABLE_WITH_EXCLUSION' }, '`ORG_IMAGE_TAG_MUTABILITY_EXCLUSION_FILTERS` is required when `ORG_IMAGE_TAG_MUTABILITY` is IMMUTABLE_WITH_EXCLUSION'],
+    [{ ORG_IMAGE_TAG_MUTABILITY_EXCLUSION_FILTERS: 'a,b,c,d,e,f' }, '`ORG_IMAGE_TAG_MUTABILITY_EXCLUSION_FILTERS` must hold 1 to 5 filters'],
+    [{ ORG_UNTAGGED_IMAGE_EXPIRY_DAYS: '-1' }, '`ORG_UNTAGGED_IMAGE_EXPIRY_DAYS` must be a whole number from 0 to 3650; got: "-1" (0 switches the untagged-image rule off)'],
+    [{ ORG_REQUIRE_KMS_KEY: 'always' }, '`ORG_REQUIRE_KMS_KEY` must be true or false; got: "always"'],
+  ])('fails naming the repository-default setting and its value for %j', (env, message) => {
+    expect(() => parseSettings({ ORG_PREFIX: 'acme', ...env })).toThrow(message);
   });
 
   it.each([

@@ -23,7 +23,8 @@ describe('createRepositoryHandler on Update', () => {
     expect(outcome.physicalResourceId).toBe(NAME);
     expect(outcome.data?.KmsKeyArn).toBe(key);
     const repository = world.repositories.get(NAME);
-    expect(repository).toMatchObject({ lifecyclePolicy: null, repositoryPolicy: null, kmsKeyArn: key, tags: { team: 'checkout' } });
+    expect(repository).toMatchObject({ repositoryPolicy: null, kmsKeyArn: key, tags: { team: 'checkout' } });
+    expect(repository?.lifecyclePolicy).not.toContain('ImagesRetained');
     expect(world.keys.get(key ?? '')?.policy).not.toContain('EnvironmentAccountsDecrypt');
     expect(world.keys.get(key ?? '')?.tags.team).toBe('checkout');
     expect(world.parameters.get('ECR_ORDERS_API_arn')?.tags.team).toBe('checkout');
@@ -142,7 +143,7 @@ describe('createRepositoryHandler on Update', () => {
   });
 
   it.each([
-    ['on', givenProperties(), givenProperties({ UseKmsKey: 'true' }), 'To move to a customer-managed key'],
+    ['on', givenProperties({ UseKmsKey: 'false' }), givenProperties({ UseKmsKey: 'true' }), 'To move to a customer-managed key'],
     ['off', givenProperties({ UseKmsKey: 'true' }), givenProperties({ UseKmsKey: 'false' }), 'To move to AES256'],
   ])('fails with UnsupportedUpdateError and writes nothing when UseKmsKey turns %s under the same name', async (_case, old, updated, advice) => {
     // GIVEN the repository as the old properties made it

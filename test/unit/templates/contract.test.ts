@@ -11,6 +11,7 @@ import {
   PROVIDER_ROLE_ARN_ENV,
   SERVICE_TOKEN_PARAMETER_NAME,
   Setting,
+  SettingDefault,
 } from '../../../handler/src/contract';
 import { PROVIDER_PARAMETER_SPECS } from '../../../construct/app/stacks/provider-parameters';
 import { packageVersion } from '../../../construct/app/stacks/template-stack';
@@ -156,6 +157,22 @@ describe('the provider template', () => {
     // AND the role ARN is the function's own role, not something to type in
     expect(roleArn).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
     expect(t.Resources[(roleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]]?.Type).toBe('AWS::IAM::Role');
+  });
+
+  it("defaults each repository-default parameter to the handler's own default, so a raw deploy is as compliant as the CDK one", () => {
+    // GIVEN
+    const parameters = provider().Parameters ?? {};
+    // WHEN
+    const defaults = Object.fromEntries(
+      ['ImageTagMutability', 'ImageTagMutabilityExclusionFilters', 'UntaggedImageExpiryDays', 'RequireKmsKey'].map((name) => [name, String(parameters[name]?.Default)]),
+    );
+    // THEN
+    expect(defaults).toEqual({
+      ImageTagMutability: SettingDefault.ImageTagMutability,
+      ImageTagMutabilityExclusionFilters: SettingDefault.ImageTagMutabilityExclusionFilters,
+      UntaggedImageExpiryDays: String(SettingDefault.UntaggedImageExpiryDays),
+      RequireKmsKey: String(SettingDefault.RequireKmsKey),
+    });
   });
 
   it("runs the provider with the construct's default timeout", () => {

@@ -56,9 +56,11 @@ describe('the module fragment', () => {
     expect(defaults).toEqual({
       ApplicationName: undefined,
       RepositoryBaseName: undefined,
-      UseKmsKey: 'false',
+      UseKmsKey: '',
       ImagesRetained: '',
       ShareableWithAllEnvs: 'false',
+      ImageTagMutability: '',
+      ImageTagMutabilityExclusionFilters: '',
       Tags: '',
       ServiceToken: '{{resolve:ssm:/org-ecr/service-token}}',
     });
