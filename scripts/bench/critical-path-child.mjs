@@ -56,6 +56,23 @@ const SCENARIOS = [
     ],
   },
   {
+    // Issue 10: the compliant defaults (IMMUTABLE in CreateRepository, the untagged rule beside the parameters).
+    name: 'Create: only the two required properties',
+    target: 2,
+    measured: () => ['Create', { ApplicationName: 'shop', RepositoryBaseName: 'bare' }],
+  },
+  {
+    // Tag mutability changes ride the first round with the other in-place changes.
+    name: 'Update in place: tag mutability',
+    target: 2,
+    setup: [['Create', properties({ base: 'update-mutability', key: false, sharing: false })]],
+    measured: () => [
+      'Update',
+      { ...properties({ base: 'update-mutability', key: false, sharing: false }), ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', ImageTagMutabilityExclusionFilters: ['latest'] },
+      { physicalId: 'acme-shop-update-mutability', oldProps: properties({ base: 'update-mutability', key: false, sharing: false }) },
+    ],
+  },
+  {
     name: 'Delete: no key',
     target: 2,
     setup: [['Create', properties({ base: 'delete-no-key', key: false })]],

@@ -212,7 +212,8 @@ function describeRepository(repository) {
     repositoryName: repository.name,
     repositoryUri: repository.uri,
     createdAt: repository.createdAt,
-    imageTagMutability: 'MUTABLE',
+    imageTagMutability: repository.imageTagMutability,
+    ...(repository.exclusionFilters.length > 0 ? { imageTagMutabilityExclusionFilters: repository.exclusionFilters } : {}),
     imageScanningConfiguration: { scanOnPush: repository.scanOnPush },
     encryptionConfiguration: repository.encryption,
   };
@@ -235,6 +236,8 @@ const ecr = {
       uri: `${account}.dkr.ecr.${region}.amazonaws.com/${name}`,
       createdAt: epochSeconds(),
       scanOnPush: input.imageScanningConfiguration?.scanOnPush === true,
+      imageTagMutability: input.imageTagMutability ?? 'MUTABLE',
+      exclusionFilters: input.imageTagMutabilityExclusionFilters ?? [],
       encryption,
       tags: toMap(input.tags),
       lifecyclePolicy: null,
@@ -292,6 +295,12 @@ const ecr = {
     const policyText = repository.policy;
     repository.policy = null;
     return { registryId: repository.registryId, repositoryName: repository.name, policyText };
+  },
+  PutImageTagMutability(state, input) {
+    const repository = repositoryByName(state, input.repositoryName);
+    repository.imageTagMutability = input.imageTagMutability;
+    repository.exclusionFilters = input.imageTagMutabilityExclusionFilters ?? [];
+    return { registryId: repository.registryId, repositoryName: repository.name, imageTagMutability: repository.imageTagMutability };
   },
   PutImageScanningConfiguration(state, input) {
     const repository = repositoryByName(state, input.repositoryName);

@@ -259,5 +259,10 @@ export async function readParameters(names: string[]) {
   return result;
 }
 
+/** The `ImagesRetained` rule's count (the one rule with tagStatus any), next to the untagged-expiry rule. */
+export function retainedCount(state: Awaited<ReturnType<typeof readRepository>>): unknown {
+  return state?.lifecycle?.rules.find((rule) => rule.selection.tagStatus === 'any')?.selection.countNumber;
+}
+
 /** A base name unique to this run, so the suite can run twice against one endpoint. */
 export const unique = (base: string) => `${base}-${randomUUID().slice(0, 6)}`;

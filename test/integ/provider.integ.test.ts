@@ -14,6 +14,7 @@ import {
   readParameters,
   readRepository,
   ResponseServer,
+  retainedCount,
   runBundle,
   SETTINGS,
   Stack,
@@ -76,7 +77,10 @@ describeWithEndpoint('provider bundle against an AWS-compatible endpoint', () =>
     expect(state?.repository.encryptionConfiguration).toMatchObject({ encryptionType: 'KMS' });
     expect(state?.repository.encryptionConfiguration?.kmsKey).toContain(keyArn.split('/').pop());
     expect(state?.tags).toMatchObject({ team: 'payments', 'cost-center': 'cc-42', owner: 'platform', 'org-ecr:stack-id': stack.stackId, 'org-ecr:logical-id': 'Repository' });
-    expect(state?.lifecycle?.rules).toEqual([expect.objectContaining({ selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 10 } })]);
+    expect(state?.lifecycle?.rules).toEqual([
+      expect.objectContaining({ selection: expect.objectContaining({ tagStatus: 'untagged' }) }),
+      expect.objectContaining({ selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 10 } }),
+    ]);
     const statement = state?.policy?.Statement[0];
     expect([statement?.Principal].flatMap((principal) => (principal as { AWS: string | string[] }).AWS)).toEqual(
       expect.arrayContaining(['arn:aws:iam::111111111111:root', 'arn:aws:iam::222222222222:root']),
@@ -113,7 +117,7 @@ describeWithEndpoint('provider bundle against an AWS-compatible endpoint', () =>
     // THEN the same repository changed in place
     expect(update).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: name });
     const afterUpdate = await readRepository(name);
-    expect(afterUpdate?.lifecycle?.rules[0]?.selection.countNumber).toBe(3);
+    expect(retainedCount(afterUpdate)).toBe(3);
     expect(afterUpdate?.policy).toBeUndefined();
     expect(afterUpdate?.tags.team).toBe('checkout');
     const keyAfterUpdate = await readKey(keyArn);
@@ -124,7 +128,7 @@ describeWithEndpoint('provider bundle against an AWS-compatible endpoint', () =>
     // WHEN retention is removed
     const [unretained] = await runBundle(responses, [stack.update(name, { ...updated, ImagesRetained: '' }, updated)]);
     expect(unretained?.Status).toBe('SUCCESS');
-    expect((await readRepository(name))?.lifecycle).toBeUndefined();
+    expect(retainedCount(await readRepository(name))).toBeUndefined();
 
     // WHEN UseKmsKey flips while the name stays
     const [flip] = await runBundle(responses, [stack.update(name, { ...updated, UseKmsKey: 'false' }, updated)]);
@@ -152,7 +156,7 @@ describeWithEndpoint('provider bundle against an AWS-compatible endpoint', () =>
     const [created] = await runBundle(responses, [stack.create(bare)]);
     expect(created?.Status).toBe('SUCCESS');
     const keyArn = created!.Data!.KmsKeyArn!;
-    expect((await readRepository(name))?.lifecycle).toBeUndefined();
+    expect(retainedCount(await readRepository(name))).toBeUndefined();
     expect((await readRepository(name))?.policy).toBeUndefined();
 
     // WHEN retention, sharing and a tag are added in one update
@@ -161,7 +165,7 @@ describeWithEndpoint('provider bundle against an AWS-compatible endpoint', () =>
     // THEN the same repository has them, and its key lets the environment accounts decrypt
     expect(turnedOn).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: name });
     const state = await readRepository(name);
-    expect(state?.lifecycle?.rules[0]?.selection.countNumber).toBe(7);
+    expect(retainedCount(state)).toBe(7);
     expect(JSON.stringify(state?.policy)).toContain('arn:aws:iam::222222222222:root');
     expect(state?.tags.tier).toBe('gold');
     const key = await readKey(keyArn);
@@ -217,7 +221,7 @@ describeWithEndpoint('provider bundle against an AWS-compatible endpoint', () =>
     expect(cleanup).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: newName });
     expect(await readRepository(newName)).toBeUndefined();
     const old = await readRepository(oldName);
-    expect(old?.lifecycle?.rules[0]?.selection.countNumber).toBe(5);
+    expect(retainedCount(old)).toBe(5);
     const oldStem = `ECR_${oldBase.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
     expect((await readParameters([`${oldStem}_name`]))[`${oldStem}_name`]?.value).toBe(oldName);
 
@@ -228,7 +232,7 @@ describeWithEndpoint('provider bundle against an AWS-compatible endpoint', () =>
     const [repaired] = await runBundle(responses, [stack.update(oldName, tagged, oldProps)]);
     // THEN the drift is repaired along with the change
     expect(repaired?.Status).toBe('SUCCESS');
-    expect((await readRepository(oldName))?.lifecycle?.rules[0]?.selection.countNumber).toBe(5);
+    expect(retainedCount(await readRepository(oldName))).toBe(5);
 
     await runBundle(responses, [stack.delete(oldName, tagged)]);
     expect(await readRepository(oldName)).toBeUndefined();

@@ -46,7 +46,7 @@ describe('planConverge: lifecycle with a team rule', () => {
     const before = JSON.parse(givenDesired({ imagesRetained: 5 }).lifecyclePolicy!) as { rules: object[] };
     const actual = withRepository(convergedActual(givenDesired({ imagesRetained: 5 })), { lifecyclePolicy: JSON.stringify({ rules: [teamRule, ...before.rules.map((rule, index) => ({ ...rule, rulePriority: index + 2 }))] }) });
     // WHEN ImagesRetained becomes 10
-    const [[put]] = planConverge(givenDesired({ imagesRetained: 10 }), actual, owner) as [[{ kind: string; policy: string }]];
+    const [[put]] = planConverge(givenDesired({ imagesRetained: 10 }), actual, owner) as unknown as [[{ kind: string; policy: string }]];
     // THEN the team rule is still in the policy written
     expect(put.kind).toBe('ecr.putLifecyclePolicy');
     expect((JSON.parse(put.policy) as { rules: object[] }).rules).toContainEqual(teamRule);
