@@ -47,6 +47,7 @@ export const ECR_ACTIONS = [
   'ecr:GetRepositoryPolicy',
   'ecr:DeleteRepositoryPolicy',
   'ecr:PutImageScanningConfiguration',
+  'ecr:PutImageTagMutability',
 ] as const;
 
 /**

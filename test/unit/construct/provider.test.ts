@@ -289,6 +289,7 @@ describe('OrgEcrRepositoryProvider', () => {
             'ecr:GetRepositoryPolicy',
             'ecr:DeleteRepositoryPolicy',
             'ecr:PutImageScanningConfiguration',
+            'ecr:PutImageTagMutability',
           ],
           Resource: partitionArn(`:ecr:${REGION}:${ACCOUNT}:repository/acme-*`),
         },
