@@ -133,24 +133,32 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     }
   }
 
-  async function converge(spec: RepositorySpec, settings: Settings, env: Environment, owner: Owner, physicalId: string, signal: AbortSignal): Promise<ResourceOutcome> {
-    let desired = desiredState(spec, settings, env, owner, physicalId);
+  /**
+   * The desired state of the repository `name`, judged against what exists: with `UseKmsKey`
+   * left unsaid, an existing repository keeps the encryption it has (ECR fixes it at creation),
+   * whatever ORG_REQUIRE_KMS_KEY says today, so an Update or a rollback never fails over a
+   * setting changed since the repository was made.
+   */
+  async function observeJudged(spec: RepositorySpec, settings: Settings, env: Environment, owner: Owner, name: string, signal: AbortSignal): Promise<{ desired: Desired; actual: Actual }> {
+    let desired = desiredState(spec, settings, env, owner, name);
     let actual = await deps.observer.observe(queryFor(desired), signal);
     const repository = actual.repository;
     if (spec.useKmsKeyDefaulted && repository && (repository.encryptionType !== 'AES256') !== spec.useKmsKey) {
-      // UseKmsKey left unsaid: an existing repository keeps the encryption it has (ECR fixes it at
-      // creation), whatever ORG_REQUIRE_KMS_KEY says today. Judged against what exists, so an
-      // Update or a rollback never fails over a setting changed since the repository was made.
       const hasKey = repository.encryptionType !== 'AES256';
       if (settings.requireKmsKey && !hasKey) {
         logger.warn(
           `${Setting.RequireKmsKey} is on, but repository ${repository.name} was created with AES256 and ECR cannot change that in place: it stays AES256 until it is replaced (a new ${Property.RepositoryBaseName})`,
         );
       }
-      desired = desiredState({ ...spec, useKmsKey: hasKey }, settings, env, owner, physicalId);
+      desired = desiredState({ ...spec, useKmsKey: hasKey }, settings, env, owner, name);
       // The key was not looked up for a repository expected without one: one more read, only here.
       if (hasKey) actual = await deps.observer.observe(queryFor(desired), signal);
     }
+    return { desired, actual };
+  }
+
+  async function converge(spec: RepositorySpec, settings: Settings, env: Environment, owner: Owner, physicalId: string, signal: AbortSignal): Promise<ResourceOutcome> {
+    const { desired, actual } = await observeJudged(spec, settings, env, owner, physicalId, signal);
     const state = await run(planConverge(desired, actual, owner), signal, new Journal());
     return outcome(desired, state.createdKeyArn ?? actual.repository?.kmsKeyArn ?? actual.aliasKey?.arn);
   }
@@ -171,8 +179,7 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     );
     const replaced = current.repository && isOwnedBy(current.repository.tags, owner) ? entryOf(current.repository.tags, REPLACES_TAG) : undefined;
     if (replaced === undefined || !isRepositoryNameOf(replaced, spec.applicationName, spec.baseName)) return undefined;
-    const desired = desiredState(spec, settings, env, owner, replaced);
-    const actual = await deps.observer.observe(queryFor(desired), signal);
+    const { desired, actual } = await observeJudged(spec, settings, env, owner, replaced, signal);
     if (!actual.repository || !isOwnedBy(actual.repository.tags, owner)) {
       logger.info('The repository this one replaced is gone or not ours: replacing as usual', { replaced });
       return undefined;

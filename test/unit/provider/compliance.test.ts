@@ -148,4 +148,20 @@ describe('createRepositoryHandler: ORG_REQUIRE_KMS_KEY', () => {
     expect(world.repositories.get(outcome.physicalResourceId)?.encryptionType).toBe('KMS');
     expect(world.repositories.has(NAME)).toBe(false);
   });
+
+  it('rolls a replacement back to the AES256 repository it replaced, under the requirement', async () => {
+    // GIVEN an AES256 repository made before the requirement, replaced under it (the new one keyed)
+    const world = new FakeWorld();
+    await givenProvider({ world }).send(givenCreateRequest(givenProperties()));
+    const { send } = givenProvider({ world, settings: required });
+    const renamed = givenProperties({ RepositoryBaseName: 'orders-service' });
+    const replaced = await send(givenUpdateRequest({ physicalResourceId: NAME, old: givenProperties(), new: renamed }));
+    // WHEN CloudFormation rolls back (properties swapped, sent to the new id), then deletes the new id
+    const rolledBack = await send(givenUpdateRequest({ physicalResourceId: replaced.physicalResourceId, old: renamed, new: givenProperties() }));
+    await send(givenDeleteRequest(replaced.physicalResourceId, renamed));
+    // THEN the old repository is answered again, still AES256, and the new one is gone
+    expect(rolledBack.physicalResourceId).toBe(NAME);
+    expect(world.repositories.get(NAME)?.encryptionType).toBe('AES256');
+    expect(world.repositories.has(replaced.physicalResourceId)).toBe(false);
+  });
 });
