@@ -156,6 +156,12 @@ export class OrgEcrRepositoryProvider extends Construct {
   /** Whether this provider publishes the account's ServiceToken (export and SSM parameter). */
   public readonly publishesServiceToken: boolean;
 
+  /**
+   * @param scope the stack to deploy the provider in (one per account and Region publishes the ServiceToken).
+   * @param id the construct id.
+   * @param props the organisation's settings and the function's sizing.
+   * @throws InvalidConstructPropsError listing every invalid prop.
+   */
   constructor(scope: Construct, id: string, props: OrgEcrRepositoryProviderProps) {
     super(scope, id);
     const problems = checkSettings(props, PROVIDER_PROP_SUBJECTS);
@@ -191,7 +197,8 @@ export class OrgEcrRepositoryProvider extends Construct {
 
     const fn = new lambda.Function(this, 'Function', {
       description: 'Org::ECR::Repository CloudFormation custom resource provider',
-      runtime: lambda.Runtime.NODEJS_24_X,
+      // NODEJS_24_X is in aws-cdk-lib from 2.22x on (2.225.0 has it, 2.220.0 not); our peer range starts lower.
+      runtime: lambda.Runtime.NODEJS_24_X ?? new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true }),
       architecture: lambda.Architecture.ARM_64,
       code: props.code ?? lambda.Code.fromAsset(handlerBundleDirectory()),
       handler: HANDLER_ENTRY,
