@@ -131,6 +131,8 @@ export interface OrgEcrRepositoryProviderProps {
 export class OrgEcrRepositoryProvider extends Construct {
   /** The function's memory in MB when `memorySize` is not given. */
   public static readonly DEFAULT_MEMORY_SIZE = 256;
+  /** The log retention in days when `logRetention` is not given (one year). */
+  public static readonly DEFAULT_LOG_RETENTION_DAYS = 365;
   /** The function's timeout in seconds when `timeout` is not given. */
   public static readonly DEFAULT_TIMEOUT_SECONDS = 300;
 
@@ -179,7 +181,7 @@ export class OrgEcrRepositoryProvider extends Construct {
     this.environmentAccounts = isUnresolved(accounts) || Object.keys(resolvedEntries(accounts)).length !== Object.keys(accounts).length ? undefined : { ...accounts };
     const parameterPrefix = props.parameterPrefix ?? SettingDefault.ParameterPrefix;
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR });
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? (OrgEcrRepositoryProvider.DEFAULT_LOG_RETENTION_DAYS as logs.RetentionDays) });
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       // The organisation guardrail exempts the provider by this path, in every account.
