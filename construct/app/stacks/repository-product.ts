@@ -69,6 +69,12 @@ const PARAMETERS: Readonly<Record<Exclude<keyof typeof Property, 'Tags'>, CfnPar
     ...BOOLEAN,
     description: 'true: every environment account of the organisation may pull (read-only) from the repository.',
   },
+  RetainOnDelete: {
+    label: 'Keep the repository when the product is terminated',
+    ...BOOLEAN,
+    description:
+      'false: terminating the product (or replacing the repository) deletes the repository with its images, its key and parameters. true: they all stay. Can be changed by updating the product.',
+  },
 };
 
 /** Attributes that only have a value with a customer key. */
@@ -130,7 +136,10 @@ export class OrgEcrRepositoryProduct extends servicecatalog.ProductStack {
       shareableWithAllEnvs: Token.asAny(values.ShareableWithAllEnvs) as unknown as boolean,
       tags: Token.asAny(tags) as unknown as Record<string, string>,
     });
-    (this.repository.resource.node.defaultChild as CfnResource).overrideLogicalId(PRODUCT_RESOURCE_ID);
+    const resource = this.repository.resource.node.defaultChild as CfnResource;
+    resource.overrideLogicalId(PRODUCT_RESOURCE_ID);
+    // A property, not DeletionPolicy: a parameter cannot set DeletionPolicy, and the provider reads the property on every Delete.
+    resource.addPropertyOverride(Property.RetainOnDelete, values.RetainOnDelete);
 
     new CfnOutput(this, PHYSICAL_ID_OUTPUT, { description: 'Ref: the physical id, which is the repository name', value: this.repository.resource.ref });
     // The key attributes are empty without a customer key: an output is only declared when it has a value.
@@ -144,7 +153,7 @@ export class OrgEcrRepositoryProduct extends servicecatalog.ProductStack {
       'AWS::CloudFormation::Interface': {
         ParameterGroups: [
           { Label: { default: 'Repository' }, Parameters: [Property.ApplicationName, Property.RepositoryBaseName] },
-          { Label: { default: 'Options' }, Parameters: [Property.UseKmsKey, Property.ImagesRetained, Property.ShareableWithAllEnvs] },
+          { Label: { default: 'Options' }, Parameters: [Property.UseKmsKey, Property.ImagesRetained, Property.ShareableWithAllEnvs, Property.RetainOnDelete] },
           { Label: { default: 'Tags (optional)' }, Parameters: tagParameters },
         ],
         ParameterLabels: labels,

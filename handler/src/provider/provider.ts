@@ -10,7 +10,7 @@ import { targetOf } from '../core/describe';
 import type { Action, Actual, Desired, Environment, Owner } from '../core/model';
 import { planConverge, planCreate } from '../core/plan';
 import { InvalidPropertiesError, awsErrorCode } from '../errors';
-import { parseIdentity, parseProperties, parseUpdateProperties, type RepositorySpec } from '../props/properties';
+import { parseIdentity, parseProperties, parseRetainOnDelete, parseUpdateProperties, type RepositorySpec } from '../props/properties';
 import { isRepositoryNameOf, keyAliasName, REPOSITORY_NAME_PATTERN, repositoryName } from '../props/rules';
 import { entryOf } from '../records';
 import { isOwnedBy } from '../core/ownership';
@@ -175,6 +175,10 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     // platform changed ORG_PREFIX is still ours to delete.
     if (!REPOSITORY_NAME_PATTERN.test(physicalId)) {
       logger.info('The physical id names no repository of ours: nothing to delete', { physicalResourceId: physicalId });
+      return done;
+    }
+    if (parseRetainOnDelete(request.properties)) {
+      logger.info('RetainOnDelete is true: the repository, its images, key and parameters stay', { physicalResourceId: physicalId });
       return done;
     }
     // The repository name is the physical id; the parameter names come from the base name.

@@ -96,7 +96,7 @@ describe('parseProperties', () => {
     it('fails listing the known properties when an unknown one is given', () => {
       const problems = problemsOf(givenProperties({ RepositoryName: 'custom', Encrypt: 'true' }));
       expect(problems).toEqual([
-        'Unknown properties `RepositoryName`, `Encrypt`; the known properties are ApplicationName, RepositoryBaseName, UseKmsKey, ImagesRetained, ShareableWithAllEnvs, Tags',
+        'Unknown properties `RepositoryName`, `Encrypt`; the known properties are ApplicationName, RepositoryBaseName, UseKmsKey, ImagesRetained, ShareableWithAllEnvs, Tags, RetainOnDelete',
       ]);
     });
 
@@ -113,6 +113,7 @@ describe('parseProperties', () => {
         ImagesRetained: 'ten',
         ShareableWithAllEnvs: 'maybe',
         Tags: 'team=payments',
+        RetainOnDelete: 'keep',
         Colour: 'blue',
       };
 
@@ -124,10 +125,10 @@ describe('parseProperties', () => {
         error = caught;
       }
 
-      // THEN one error lists all seven, and its message holds each
+      // THEN one error lists all eight, and its message holds each
       expect(error).toBeInstanceOf(InvalidPropertiesError);
       const { problems, message } = error as InvalidPropertiesError;
-      expect(problems).toHaveLength(7);
+      expect(problems).toHaveLength(8);
       for (const name of ['Colour', ...Object.values(Property)]) expect(message).toContain(`\`${name}\``);
     });
   });

@@ -59,6 +59,7 @@ describe('the module fragment', () => {
       UseKmsKey: 'false',
       ImagesRetained: '',
       ShareableWithAllEnvs: 'false',
+      RetainOnDelete: 'false',
       Tags: '',
       ServiceToken: '{{resolve:ssm:/org-ecr/service-token}}',
     });

@@ -186,3 +186,18 @@ describe('the CDK Service Catalog stack', () => {
     );
   });
 });
+
+describe('keeping the repository on delete through every door', () => {
+  it.each([['templates/service-catalog-product.yaml'], ['templates/consumer-example.yaml'], ['templates/module/fragments/org-ecr-repository.json']])(
+    'lets %s choose RetainOnDelete with a parameter that defaults to the seed\'s delete',
+    (file) => {
+      // GIVEN
+      const t = template(file);
+      // WHEN
+      const repository = onlyResource(t, 'Custom::OrgEcrRepository');
+      // THEN
+      expect(repository.RetainOnDelete).toEqual({ Ref: 'RetainOnDelete' });
+      expect(t.Parameters?.RetainOnDelete?.Default).toBe('false');
+    },
+  );
+});
