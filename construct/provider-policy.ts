@@ -135,6 +135,11 @@ export function providerStatements(scope: IConstruct, input: ProviderPolicyInput
       },
     ),
     statement(
+      'KmsListKeysToFindALostKey',
+      'When a CreateKey answer is lost, the provider looks for the key it may have made by the request named in its description: KMS cannot search by tag, so it lists the keys (ListKeys has no resource, IAM only accepts "*") and describes them; each key the provider made lets it describe the key in its key policy, other keys it may not read are skipped.',
+      { actions: ['kms:ListKeys'], resources: ['*'] },
+    ),
+    statement(
       'KmsEcrCreateGrantOnOwnedKeys',
       'ECR encrypts a repository with the customer key by creating grants with the caller\'s permissions (each key policy also allows this through ECR, for a key IAM cannot see the tags of yet); allowed only through ECR in this Region, only for AWS resources, and only on keys the provider created.',
       {

@@ -3,19 +3,20 @@
  * request type. Knows the core and the two I/O seams (observer, runner); not the SDK.
  */
 import type { ExecutionContext, ResourceHandler, ResourceOutcome, ResourceRequest } from '../cfn/types';
-import { Attribute, CREATE_FAILED_MARKER, REPLACES_TAG } from '../contract';
+import { Attribute, REPLACES_TAG } from '../contract';
 import { planDelete } from '../core/delete';
 import { desiredState, environmentFromStackId, replacing, repositoryArnOf, resourceNames } from '../core/desired';
 import { targetOf } from '../core/describe';
 import type { Action, Actual, Desired, Environment, Owner } from '../core/model';
-import { planConverge, planCreate } from '../core/plan';
+import { foreignAliasKey, foreignAliasMessage, planConverge } from '../core/plan';
 import { InvalidPropertiesError, awsErrorCode } from '../errors';
 import { parseIdentity, parseProperties, parseRetainOnDelete, parseUpdateProperties, type RepositorySpec } from '../props/properties';
 import { isRepositoryNameOf, keyAliasName, REPOSITORY_NAME_PATTERN, repositoryName } from '../props/rules';
 import { entryOf } from '../records';
 import { isOwnedBy } from '../core/ownership';
 import { parseSettings, type Settings } from '../props/settings';
-import { type ActionRunner, compensationPlan, type Created, execute, Journal, type RunState } from './execute';
+import { convergeDespiteTwins, createOrAdopt, type CreateTools, type KeyFinder } from './create';
+import { type ActionRunner, compensationPlan, type Created, execute, Journal } from './execute';
 
 /** What to read before planning. */
 export interface ObservationQuery {
@@ -51,10 +52,9 @@ export interface ProviderDeps {
   readonly settings: () => Readonly<Record<string, string | undefined>>;
   /** Time compensation may take after the request's own signal was aborted. @default 10000 */
   readonly compensationTimeoutMs?: number;
+  /** Finds a key whose CreateKey answer was lost. @default - such a key is only named in the log */
+  readonly keyFinder?: KeyFinder;
 }
-
-/** Errors that mean "the name is taken": resolved by looking at who holds it. */
-const ALREADY_EXISTS = new Set(['RepositoryAlreadyExistsException', 'AlreadyExistsException', 'ParameterAlreadyExists']);
 
 export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
   const { logger } = deps;
@@ -92,50 +92,33 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     return entries;
   }
 
-  /**
-   * Creates the repository under `desired`'s name, or adopts it when it is already ours (a
-   * retried delivery). On failure, removes what this request created and reports the name
-   * only when something of ours may remain, so the Delete that follows can clean it up.
-   */
-  async function createOrAdopt(desired: Desired, settings: Settings, owner: Owner, signal: AbortSignal): Promise<ResourceOutcome> {
-    const journal = new Journal();
-    let adopted = false;
-    let leftovers = false;
-    try {
-      let state: RunState;
-      try {
-        state = await run(planCreate(desired), signal, journal);
-      } catch (error) {
-        if (!ALREADY_EXISTS.has(awsErrorCode(error) ?? '') || signal.aborted) throw error;
-        logger.info('Something with this name exists: checking whether it is ours (a retried delivery)', { error: awsErrorCode(error) });
-        if (!journal.has('repository', desired.repositoryName)) {
-          // The repository existed before: its own key is the one to keep, and a key or alias
-          // this attempt made for it is used by nothing. Parameters stay: they are desired.
-          const stray = journal.created.filter((entry) => entry.type !== 'parameter');
-          if ((await compensate(stray, settings)).length > 0) leftovers = true;
-          journal.forget(stray);
-        }
-        const actual = await deps.observer.observe(queryFor(desired), signal);
-        const plan = planConverge(desired, actual, owner);
-        // Past planConverge, an existing repository is ours: a retried delivery, adopted.
-        adopted = actual.repository !== undefined && !journal.has('repository', desired.repositoryName);
-        const converged = await run(plan, signal, journal);
-        state = { createdKeyArn: actual.repository?.kmsKeyArn ?? converged.createdKeyArn ?? actual.aliasKey?.arn };
-      }
-      return outcome(desired, state.createdKeyArn);
-    } catch (error) {
-      const remaining = await compensate(journal.created, settings);
-      // The marker only when nothing of ours can be left: anything else keeps the name, so the
-      // Delete that follows finds it by its tags.
-      const clean = remaining.length === 0 && !adopted && !leftovers && !journal.mayHaveCreatedUnseen;
-      throw withPhysicalId(error, clean ? CREATE_FAILED_MARKER : desired.repositoryName);
-    }
+  const createTools: CreateTools = {
+    observer: deps.observer,
+    logger,
+    ...(deps.keyFinder ? { keyFinder: deps.keyFinder } : {}),
+    run,
+    compensate,
+    queryFor,
+    outcome,
+    withPhysicalId,
+  };
+
+  /** An alias naming someone else's key is left alone on Update, and said so at error level. */
+  function reportForeignAlias(desired: Desired, actual: Actual, owner: Owner): void {
+    const foreign = foreignAliasKey(desired, actual, owner);
+    if (!foreign || !desired.key) return;
+    logger.error(`${foreignAliasMessage(desired.key.aliasName, foreign.arn, owner)} Left as is: the repository keeps using its own key.`, {
+      alias: desired.key.aliasName,
+      aliasKey: foreign.arn,
+      repositoryKey: actual.repository?.kmsKeyArn,
+    });
   }
 
   async function converge(desired: Desired, owner: Owner, signal: AbortSignal): Promise<ResourceOutcome> {
     const actual = await deps.observer.observe(queryFor(desired), signal);
-    const state = await run(planConverge(desired, actual, owner), signal, new Journal());
-    return outcome(desired, state.createdKeyArn ?? actual.repository?.kmsKeyArn ?? actual.aliasKey?.arn);
+    reportForeignAlias(desired, actual, owner);
+    const { state, actual: last } = await convergeDespiteTwins(createTools, desired, owner, signal, actual);
+    return outcome(desired, state.createdKeyArn ?? last.repository?.kmsKeyArn ?? last.aliasKey?.arn);
   }
 
   /**
@@ -216,7 +199,7 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
       const spec = parseProperties(request.properties, settings.mandatoryTags);
       const desired = desiredState(spec, settings, env, owner);
       context.claimPhysicalId(desired.repositoryName);
-      return createOrAdopt(desired, settings, owner, signal);
+      return createOrAdopt(createTools, { desired, settings, owner, signal, requestId: request.requestId });
     }
 
     // Update, in either direction (a rollback sends the deployed properties back): the
@@ -239,7 +222,7 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
         from: physicalId,
         to: desired.repositoryName,
       });
-      return createOrAdopt(desired, settings, owner, signal);
+      return createOrAdopt(createTools, { desired, settings, owner, signal, requestId: request.requestId, replacing: physicalId });
     }
     // A UseKmsKey change under the same name is judged by converge against the repository's
     // actual encryption, never against OldResourceProperties: the rollback of a refused flip
