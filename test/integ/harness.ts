@@ -184,7 +184,8 @@ export async function runBundleWithLogs(
         },
         maxBuffer: 64 * 1024 * 1024,
       },
-      (error, out, stderr) => (error ? reject(new Error(`bundle driver failed: ${error.message}\n${stderr}`)) : resolve(out)),
+      // Powertools writes WARN and ERROR lines to stderr, the others to stdout.
+      (error, out, stderr) => (error ? reject(new Error(`bundle driver failed: ${error.message}\n${stderr}`)) : resolve(`${out}\n${stderr}`)),
     );
     child.stdin?.end(JSON.stringify(tagged));
   }).finally(() => recorder?.finish());

@@ -328,6 +328,12 @@ describe('OrgEcrRepositoryProvider', () => {
           Condition: { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/acme-*' } },
         },
         {
+          Sid: 'KmsListKeysToFindALostKey',
+          Effect: 'Allow',
+          Action: 'kms:ListKeys',
+          Resource: '*',
+        },
+        {
           Sid: 'KmsEcrCreateGrantOnOwnedKeys',
           Effect: 'Allow',
           Action: 'kms:CreateGrant',
@@ -363,14 +369,18 @@ describe('OrgEcrRepositoryProvider', () => {
       ]);
     });
 
-    it('allows "*" only for kms:CreateKey and only when the request tags the key as ours', () => {
+    it('allows "*" only for kms:CreateKey, when the request tags the key as ours, and for the read-only kms:ListKeys', () => {
       // GIVEN
       const stack = givenStack();
       // WHEN
       givenProvider(stack);
       // THEN
       const wildcard = policyStatements(templateOf(stack)).filter((statement) => [statement.Resource].flat().includes('*'));
-      expect(wildcard).toEqual([expect.objectContaining({ Action: 'kms:CreateKey', Condition: { StringLike: { 'aws:RequestTag/org-ecr:stack-id': ownStacks } } })]);
+      // ListKeys has no resource and no condition key; it answers key ids only (finding a key whose CreateKey answer was lost).
+      expect(wildcard).toEqual([
+        expect.objectContaining({ Action: 'kms:CreateKey', Condition: { StringLike: { 'aws:RequestTag/org-ecr:stack-id': ownStacks } } }),
+        { Sid: 'KmsListKeysToFindALostKey', Effect: 'Allow', Action: 'kms:ListKeys', Resource: '*' },
+      ]);
     });
 
     it('scopes every KMS key statement by our ownership tag or our alias', () => {
