@@ -33,7 +33,9 @@ export class AwsKeyFinder implements KeyFinder {
         marker = page.Truncated ? page.NextMarker : undefined;
       } while (marker && ids.length < this.maxKeys);
       const matches: string[] = [];
-      const queue = ids.slice(0, this.maxKeys);
+      // Newest first where the list is in creation order (KMS does not promise an order), and
+      // done at the first match: the text names one request, which makes one key.
+      const queue = ids.slice(0, this.maxKeys).reverse();
       // Other teams' keys may not let the provider describe them: not ours, so not looked at.
       const describe = async (id: string) => {
         try {
@@ -44,7 +46,7 @@ export class AwsKeyFinder implements KeyFinder {
         }
       };
       const worker = async () => {
-        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        for (let id = queue.shift(); id !== undefined && matches.length === 0; id = queue.shift()) {
           const metadata = await describe(id);
           if (metadata?.Arn && metadata.KeyState !== 'PendingDeletion' && metadata.Description?.includes(text)) matches.push(metadata.Arn);
         }
