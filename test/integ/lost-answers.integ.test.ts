@@ -5,8 +5,9 @@
  * sends next, or a new stack with the same template, trips over; or the log names it.
  */
 import { randomUUID } from 'node:crypto';
-import { aliasTarget, endpoint, readKey, readParameters, readRepository, ResponseServer, runBundle, runBundleWithLogs, SETTINGS, Stack, unique } from './harness';
+import { ACCOUNT, aliasTarget, endpoint, REGION, readKey, readParameters, readRepository, ResponseServer, runBundle, runBundleWithLogs, SETTINGS, Stack, unique } from './harness';
 import { type AwsProxy, startAwsProxy } from './aws-proxy';
+import { recordRun, type RunRecorder } from './iam-recorder';
 
 if (!endpoint) console.warn('Lost-answer suite SKIPPED: set AWS_ENDPOINT_URL (e.g. moto_server) to run it.');
 const describeWithEndpoint = endpoint ? describe : describe.skip;
@@ -30,12 +31,19 @@ const keysCreated = (proxy: AwsProxy) =>
 describeWithEndpoint('create calls whose answer is lost', () => {
   const responses = new ResponseServer();
   let proxy: AwsProxy;
+  let recorder: RunRecorder;
   beforeAll(() => responses.start());
   afterAll(() => responses.stop());
   beforeEach(async () => {
-    proxy = await startAwsProxy(endpoint!);
+    // The fault proxy forwards through a recording one: what the faulty run made (a key whose
+    // answer was lost) is known to the IAM simulation of the runs that follow, as in AWS.
+    recorder = await recordRun(endpoint!, ACCOUNT, REGION, SETTINGS);
+    proxy = await startAwsProxy(recorder.url);
   });
-  afterEach(() => proxy.close());
+  afterEach(async () => {
+    await proxy.close();
+    await recorder.finish();
+  });
 
   it.each([
     ['kms:CreateKey', undefined],
