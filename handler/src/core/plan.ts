@@ -7,6 +7,7 @@ import { Property } from '../contract';
 import type { Action, Actual, Desired, ObservedKey, ObservedParameter, Owner, Plan } from './model';
 import { belongsToRepository, isOwnedBy, samePolicy, tagChanges } from './ownership';
 import { repositoryPolicyChange } from './repository-policy';
+import { orphanedKey, withStaleParametersRemoved } from './leftovers';
 
 /**
  * Create on the fast path: nothing is read first. The repository is created with its
@@ -101,7 +102,7 @@ export function planConverge(desired: Desired, actual: Actual, owner: Owner): Pl
         `another repository with the same ${Property.RepositoryBaseName} owns it (parameter names follow the base name, per account and Region). Choose another ${Property.RepositoryBaseName}.`,
     );
   }
-  if (!repository) return planRecreate(desired, actual, owner);
+  if (!repository) return withStaleParametersRemoved(planRecreate(desired, actual, owner), desired, actual);
 
   const wantsKey = desired.key !== undefined;
   const hasKey = repository.encryptionType !== 'AES256';
@@ -157,7 +158,7 @@ export function planConverge(desired: Desired, actual: Actual, owner: Owner): Pl
   const steps = firstEnabling.length === 0
     ? [[...first, ...onKey, ...onParameters], afterKey]
     : [[...first, ...firstEnabling, ...onParameters], ...laterEnabling, [...onKey, ...afterKey]];
-  return steps.filter((step) => step.length > 0);
+  return withStaleParametersRemoved(steps.filter((step) => step.length > 0), desired, actual);
 }
 
 /**
@@ -167,16 +168,21 @@ export function planConverge(desired: Desired, actual: Actual, owner: Owner): Pl
  */
 function planRecreate(desired: Desired, actual: Actual, owner: Owner): Plan {
   const aliasKey = actual.aliasKey;
-  if (!desired.key || !aliasKey) return withExistingParameters(planCreate(desired), actual, desired);
-  if (!aliasKey.tags || !isOwnedBy(aliasKey.tags, owner)) {
+  // Without the alias, the key the `_kms_key_arn` parameter still names is reused when it is
+  // ours (the repository and the alias were deleted by hand), rather than orphaned.
+  const orphan = desired.key && !aliasKey ? orphanedKey(actual, owner, desired.repositoryName) : undefined;
+  if (!desired.key || (!aliasKey && !orphan)) return withExistingParameters(planCreate(desired), actual, desired);
+  if (aliasKey && (!aliasKey.tags || !isOwnedBy(aliasKey.tags, owner))) {
     throw new ConflictError(
       `KMS alias ${desired.key.aliasName} already exists and names a key not managed by this resource; the provider never takes over a key it did not create. ` +
         `Choose another ${Property.RepositoryBaseName} or ${Property.ApplicationName}, or remove the alias.`,
     );
   }
-  const keyArn = aliasKey.arn;
-  const steps: Action[][] = [...enableKey(keyArn, aliasKey.state)];
-  steps.push([{ kind: 'ecr.createRepository', repositoryName: desired.repositoryName, key: { arn: keyArn }, tags: desired.repositoryTags }, ...convergeKey(keyArn, aliasKey, desired)]);
+  const key = (aliasKey ?? orphan) as ObservedKey;
+  const keyArn = key.arn;
+  const steps: Action[][] = [...enableKey(keyArn, key.state)];
+  const alias: Action[] = aliasKey ? [] : [{ kind: 'kms.createAlias', aliasName: desired.key.aliasName, key: { arn: keyArn } }];
+  steps.push([{ kind: 'ecr.createRepository', repositoryName: desired.repositoryName, key: { arn: keyArn }, tags: desired.repositoryTags }, ...alias, ...convergeKey(keyArn, key, desired)]);
   const last: Action[] = freshRepositoryPolicies(desired);
   for (const parameter of desiredParameters(desired)) {
     last.push(...convergeParameter(parameter.name, parameter.value ?? keyArn, actual.parameters[parameter.name], desired.childTags));

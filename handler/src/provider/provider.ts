@@ -27,6 +27,18 @@ export interface ObservationQuery {
   /** Read the alias's key too. Off for repositories without a customer key: spares loading KMS. */
   readonly includeKey: boolean;
   /**
+   * Also list the parameters that carry this resource's ownership tags for this repository,
+   * whatever their names (an earlier `ORG_SSM_PARAMETER_PREFIX` or base-name spelling): one
+   * DescribeParameters filtered by the tags, concurrent with the other reads. @default none
+   */
+  readonly ownedParametersOf?: { readonly owner: Owner; readonly repositoryName: string };
+  /**
+   * The `_kms_key_arn` parameter: when neither the repository nor the alias names a key (both
+   * deleted by hand), the key this parameter names is read too, so that it is reused or
+   * deleted rather than orphaned. @default none
+   */
+  readonly keyParameterName?: string;
+  /**
    * Read the lifecycle and repository policies. Delete does not need them: two calls fewer
    * exposed to throttling. @default true
    */
@@ -115,10 +127,11 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
   }
 
   async function converge(desired: Desired, owner: Owner, signal: AbortSignal): Promise<ResourceOutcome> {
-    const actual = await deps.observer.observe(queryFor(desired), signal);
+    const query = { ...queryFor(desired), ...ownedLookups(desired.repositoryName, owner, desired.parameters.kmsKeyArn?.name) };
+    const actual = await deps.observer.observe(query, signal);
     reportForeignAlias(desired, actual, owner);
     const { state, actual: last } = await convergeDespiteTwins(createTools, desired, owner, signal, actual);
-    return outcome(desired, state.createdKeyArn ?? last.repository?.kmsKeyArn ?? last.aliasKey?.arn);
+    return outcome(desired, state.createdKeyArn ?? last.repository?.kmsKeyArn ?? last.aliasKey?.arn ?? actual.parameterKey?.arn);
   }
 
   /**
@@ -177,6 +190,7 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
         parameterNames: names ? [names.arnParameter, names.nameParameter, names.kmsKeyArnParameter] : [],
         includeKey: identity?.useKmsKey ?? true,
         includePolicies: false,
+        ...ownedLookups(physicalId, owner, names?.kmsKeyArnParameter),
       },
       signal,
     );
@@ -235,6 +249,14 @@ function environmentOf(request: ResourceRequest): Environment {
   const env = environmentFromStackId(request.stackId);
   if (!env) throw new InvalidPropertiesError([`StackId is not a CloudFormation stack ARN: ${request.stackId}`]);
   return env;
+}
+
+/**
+ * What Update and Delete read besides the names they know: this resource's parameters under
+ * any name, by their ownership tags, and the key the `_kms_key_arn` parameter names.
+ */
+function ownedLookups(repositoryName: string, owner: Owner, keyParameterName: string | undefined): Pick<ObservationQuery, 'ownedParametersOf' | 'keyParameterName'> {
+  return { ownedParametersOf: { owner, repositoryName }, ...(keyParameterName === undefined ? {} : { keyParameterName }) };
 }
 
 /** What to read before converging a desired state. */

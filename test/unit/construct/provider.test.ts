@@ -360,6 +360,14 @@ describe('OrgEcrRepositoryProvider', () => {
           ],
           Resource: partitionArn(`:ssm:${REGION}:${ACCOUNT}:parameter/ECR_*`),
         },
+        { Sid: 'SsmListOwnParametersByTag', Effect: 'Allow', Action: 'ssm:DescribeParameters', Resource: '*' },
+        {
+          Sid: 'SsmDeleteOwnParametersUnderEarlierNames',
+          Effect: 'Allow',
+          Action: 'ssm:DeleteParameters',
+          Resource: partitionArn(`:ssm:${REGION}:${ACCOUNT}:parameter/*`),
+          Condition: { StringLike: { 'aws:ResourceTag/org-ecr:stack-id': ownStacks } },
+        },
         {
           Sid: 'LogsWriteOwnLogGroup',
           Effect: 'Allow',
@@ -369,7 +377,7 @@ describe('OrgEcrRepositoryProvider', () => {
       ]);
     });
 
-    it('allows "*" only for kms:CreateKey, when the request tags the key as ours, and for the read-only kms:ListKeys', () => {
+    it('allows "*" only for kms:CreateKey when the request tags the key as ours, for the read-only kms:ListKeys, and for ssm:DescribeParameters, which lists names only', () => {
       // GIVEN
       const stack = givenStack();
       // WHEN
@@ -380,6 +388,7 @@ describe('OrgEcrRepositoryProvider', () => {
       expect(wildcard).toEqual([
         expect.objectContaining({ Action: 'kms:CreateKey', Condition: { StringLike: { 'aws:RequestTag/org-ecr:stack-id': ownStacks } } }),
         { Sid: 'KmsListKeysToFindALostKey', Effect: 'Allow', Action: 'kms:ListKeys', Resource: '*' },
+        { Sid: 'SsmListOwnParametersByTag', Effect: 'Allow', Action: 'ssm:DescribeParameters', Resource: '*' },
       ]);
     });
 
@@ -477,7 +486,7 @@ describe('OrgEcrRepositoryProvider', () => {
       // THEN
       const acknowledged = provider.policy.node.metadata.filter((entry) => entry.type === 'aws:cdk:acknowledged-rules');
       const reasons = acknowledged.flatMap((entry) => Object.values(entry.data as Record<string, string>));
-      expect(reasons.length).toBe(5);
+      expect(reasons.length).toBe(6);
       for (const reason of reasons) expect(reason.length).toBeGreaterThan(80);
     });
   });
