@@ -5,13 +5,13 @@
 import type { ExecutionContext, ResourceHandler, ResourceOutcome, ResourceRequest } from '../cfn/types';
 import { Attribute, REPLACES_TAG } from '../contract';
 import { planDelete } from '../core/delete';
-import { desiredState, environmentFromStackId, replacing, repositoryArnOf, resourceNames } from '../core/desired';
+import { desiredState, environmentFromStackId, isReplacement, replacing, repositoryArnOf, resourceNames } from '../core/desired';
 import { targetOf } from '../core/describe';
 import type { Action, Actual, Desired, Environment, Owner } from '../core/model';
 import { foreignAliasKey, foreignAliasMessage, planConverge } from '../core/plan';
 import { InvalidPropertiesError, awsErrorCode } from '../errors';
 import { parseIdentity, parseProperties, parseRetainOnDelete, parseUpdateProperties, type RepositorySpec } from '../props/properties';
-import { isRepositoryNameOf, keyAliasName, REPOSITORY_NAME_PATTERN, repositoryName } from '../props/rules';
+import { isRepositoryNameOf, keyAliasName, REPOSITORY_NAME_PATTERN } from '../props/rules';
 import { entryOf } from '../records';
 import { isOwnedBy } from '../core/ownership';
 import { parseSettings, type Settings } from '../props/settings';
@@ -220,14 +220,12 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     // organisation's tags win over a consumer's, with a warning, rather than failing.
     const { spec, notices } = parseUpdateProperties(request.properties, settings.mandatoryTags);
     for (const notice of notices) logger.warn(`Update: ${notice}`);
-    // Replacement is a change of ApplicationName or RepositoryBaseName, judged with
-    // today's rules on both sides: a new prefix setting or naming rule never renames (and so
-    // never deletes) a live repository.
+    // Replacement: the new properties no longer describe the repository the physical id names.
+    // Judged by the physical id (what exists), not by OldResourceProperties alone: a new prefix
+    // setting or naming rule never renames (and so never deletes) a live repository, and the
+    // rollback of a refused Update stays in place.
     const physicalId = request.physicalResourceId ?? '';
-    const previous = parseIdentity(request.oldProperties);
-    const renamed = previous
-      ? repositoryName(settings.organizationPrefix, previous.applicationName, previous.baseName) !== repositoryName(settings.organizationPrefix, spec.applicationName, spec.baseName)
-      : !isRepositoryNameOf(physicalId, spec.applicationName, spec.baseName);
+    const renamed = isReplacement(physicalId, spec, parseIdentity(request.oldProperties), settings.organizationPrefix);
     if (renamed) {
       const returned = await returnToReplaced(spec, settings, env, owner, physicalId, signal);
       if (returned) return returned;
