@@ -261,6 +261,8 @@ export class RecordedWorld {
   private ssm(call: RecordedCall): DerivedRequest[] {
     const body = call.body;
     const operation = call.action.slice('ssm:'.length);
+    // Listing by tag names no parameter: IAM authorises it on "*" (no resource-level permission exists).
+    if (operation === 'DescribeParameters') return [{ action: call.action, resource: '*', context: {}, because: 'DescribeParameters by ownership tags' }];
     const names = typeof body.Name === 'string' ? [body.Name] : typeof body.ResourceId === 'string' ? [body.ResourceId] : Array.isArray(body.Names) ? (body.Names as string[]) : [];
     if (names.length === 0) throw new Error(`no IAM mapping for ${call.action} without a parameter name: add one to test/helpers/iam-calls.ts`);
     const requests: DerivedRequest[] = [];
