@@ -5,6 +5,9 @@
  */
 module.exports = {
   testEnvironment: 'node',
+  // A cap against a hung test, not a speed check: IAM simulations, property runs and CDK synths
+  // take seconds each, several times that on a loaded 2-core machine.
+  testTimeout: 120_000,
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },

@@ -73,18 +73,27 @@ const CONTEXT_SUBJECTS: SettingSubjects = {
 export class ApplicationHelper {
   /** Context key naming the chosen environment (`-c env=NAME`). */
   public static readonly ENVIRONMENT_CONTEXT_KEY = 'env';
+  /** Context key of the organisation prefix every repository name starts with. */
   public static readonly ORGANIZATION_PREFIX_CONTEXT_KEY = 'organizationPrefix';
+  /** Context key of the application name (the repository name's middle part). */
   public static readonly APPLICATION_NAME_CONTEXT_KEY = 'applicationName';
+  /** Context key of the environments: name to account, Region and configuration. */
   public static readonly ENVIRONMENTS_CONTEXT_KEY = 'environments';
 
+  /** The organisation prefix, from the `organizationPrefix` context key. */
   public readonly organizationPrefix: string;
+  /** The application name, from the `applicationName` context key. */
   public readonly applicationName: string;
   /** The chosen environment's name. */
   public readonly environmentName: string;
   /** Every environment, by name. */
   public readonly environments: Record<string, EnvironmentConfiguration>;
 
-  /** @throws InvalidConfigurationError listing every problem of the context, each naming its key. */
+  /**
+   * @param scope the app (or any construct in it) whose context to read.
+   * @param props the environment to use, instead of the `env` context value.
+   * @throws InvalidConfigurationError listing every problem of the context, each naming its key.
+   */
   constructor(scope: IConstruct, props: ApplicationHelperProps = {}) {
     const context = (key: string): unknown => scope.node.tryGetContext(key);
     const problems: string[] = [];
@@ -137,6 +146,7 @@ export class ApplicationHelper {
   /**
    * The chosen environment's configuration for `key`, e.g. the EcrBuilder config.
    *
+   * @param key the key under `environments.{env}.config`, e.g. `ecr`.
    * @throws InvalidConfigurationError naming the environment and the keys it does have.
    */
   public getFromEnv(key: string): any {

@@ -28,7 +28,11 @@ export class EcrBuilder {
   private provider?: OrgEcrRepositoryProvider;
   private serviceToken?: string;
 
-  /** The helper giving the application name (and, through it, the environment's config). */
+  /**
+   * The helper giving the application name (and, through it, the environment's config).
+   *
+   * @jsii ignore jsii reserves setXxx names (Java setters): see withApplicationHelper
+   */
   public setApplicationHelper(applicationHelper: ApplicationHelper): EcrBuilder {
     this.applicationHelper = applicationHelper;
     return this;
@@ -38,13 +42,19 @@ export class EcrBuilder {
    * The seed's config: repository base name to its settings, e.g.
    * `{"repository_name": {"use_kms_key": true, "images_retained": 10, "shareable_with_all_envs": true}}`, plus
    * `image_tag_mutability` and `image_tag_mutability_exclusion_filters` (e.g. `["latest"]`).
+   *
+   * @jsii ignore jsii reserves setXxx names (Java setters): see withBuilderConfig
    */
   public setBuilderConfig(builderConfig: any): EcrBuilder {
     this.builderConfig = builderConfig;
     return this;
   }
 
-  /** The config key of the repository to build; it becomes the repository's base name. */
+  /**
+   * The config key of the repository to build; it becomes the repository's base name.
+   *
+   * @jsii ignore jsii reserves setXxx names (Java setters): see withEcrRepoBaseName
+   */
   public setEcrRepoBaseName(ecrRepoBaseName: string): EcrBuilder {
     this.ecrRepoBaseName = ecrRepoBaseName;
     return this;
@@ -52,13 +62,19 @@ export class EcrBuilder {
 
   /**
    * The provider to use instead of the account's published ServiceToken (e.g. one in the same app).
+   *
+   * @jsii ignore jsii reserves setXxx names (Java setters): see withProvider
    */
   public setProvider(provider: OrgEcrRepositoryProvider): EcrBuilder {
     this.provider = provider;
     return this;
   }
 
-  /** The provider's ServiceToken, instead of the account's published one. */
+  /**
+   * The provider's ServiceToken, instead of the account's published one.
+   *
+   * @jsii ignore jsii reserves setXxx names (Java setters): see withServiceToken
+   */
   public setServiceToken(serviceToken: string): EcrBuilder {
     this.serviceToken = serviceToken;
     return this;
@@ -70,6 +86,7 @@ export class EcrBuilder {
    * naming), fixed by the provider.
    *
    * @throws BuilderUsageError always.
+   * @jsii ignore jsii reserves setXxx names (Java setters): see withUsage
    */
   public setUsage(usage: string): EcrBuilder {
     throw new BuilderUsageError(
@@ -81,9 +98,11 @@ export class EcrBuilder {
   /**
    * Builds the repository.
    *
+   * @param scope the stack (or other construct) to build the repository in.
    * @param id the construct id; default `EcrRepository-{base name}`.
    * @throws BuilderUsageError naming every missing piece and the call that sets it.
    * @throws InvalidConfigurationError naming every bad config key and its value.
+   * @jsii ignore jsii reserves build (Java's generated builders): see buildRepository
    */
   public build(scope: Construct, id?: string): OrgEcrRepository {
     const missing: string[] = [];
@@ -109,6 +128,76 @@ export class EcrBuilder {
       ...(this.provider === undefined ? {} : { provider: this.provider }),
       ...(this.serviceToken === undefined ? {} : { serviceToken: this.serviceToken }),
     });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // The same calls under names jsii accepts in every CDK language: jsii rejects `setXxx`
+  // (Java property setters) and `build` (Java's generated builders). The Python package adds
+  // the seed's names back (`set_application_helper`, ..., `build`) as aliases of these.
+
+  /**
+   * Same as `setApplicationHelper`: the helper giving the application name.
+   *
+   * @param applicationHelper the helper made from the app, `new ApplicationHelper(app)`.
+   */
+  public withApplicationHelper(applicationHelper: ApplicationHelper): EcrBuilder {
+    return this.setApplicationHelper(applicationHelper);
+  }
+
+  /**
+   * Same as `setBuilderConfig`: the seed's config, repository base name to its settings.
+   *
+   * @param builderConfig the config, e.g. `appHelper.getFromEnv('ecr')`.
+   */
+  public withBuilderConfig(builderConfig: any): EcrBuilder {
+    return this.setBuilderConfig(builderConfig);
+  }
+
+  /**
+   * Same as `setEcrRepoBaseName`: the config key of the repository to build.
+   *
+   * @param ecrRepoBaseName a key of the builder config; it becomes the repository's base name.
+   */
+  public withEcrRepoBaseName(ecrRepoBaseName: string): EcrBuilder {
+    return this.setEcrRepoBaseName(ecrRepoBaseName);
+  }
+
+  /**
+   * Same as `setProvider`: the provider to use instead of the account's published ServiceToken.
+   *
+   * @param provider the provider, e.g. one in the same app.
+   */
+  public withProvider(provider: OrgEcrRepositoryProvider): EcrBuilder {
+    return this.setProvider(provider);
+  }
+
+  /**
+   * Same as `setServiceToken`: the provider's ServiceToken, instead of the account's published one.
+   *
+   * @param serviceToken the provider's Lambda ARN.
+   */
+  public withServiceToken(serviceToken: string): EcrBuilder {
+    return this.setServiceToken(serviceToken);
+  }
+
+  /**
+   * Same as `setUsage`: not supported, an organisation repository has one standard form.
+   *
+   * @param usage ignored: the call always fails.
+   * @throws BuilderUsageError always.
+   */
+  public withUsage(usage: string): EcrBuilder {
+    return this.setUsage(usage);
+  }
+
+  /**
+   * Same as `build`: builds the repository.
+   *
+   * @param scope the stack (or other construct) to build the repository in.
+   * @param id the construct id; default `EcrRepository-{base name}`.
+   */
+  public buildRepository(scope: Construct, id?: string): OrgEcrRepository {
+    return this.build(scope, id);
   }
 
   /** The base name's entry, checked with the handler's rules; `null` values take the defaults. */

@@ -73,6 +73,11 @@ export class OrgEcrGuardrail extends Construct {
   /** The resource control policy, when created. */
   public readonly resourceControlPolicy?: organizations.CfnPolicy;
 
+  /**
+   * @param scope the management account's stack.
+   * @param id the construct id.
+   * @param props the organisation prefix, the targets and the exempt principals.
+   */
   constructor(scope: Construct, id: string, props: OrgEcrGuardrailProps) {
     super(scope, id);
     const input = {

@@ -8,3 +8,4 @@ export { EcrBuilder } from './builder';
 export { ApplicationHelper, type ApplicationHelperProps, type EnvironmentConfiguration } from './application-helper';
 export { OrgEcrGuardrail, type OrgEcrGuardrailProps } from './guardrail';
 export { OrgEcrProviderBoundary, type OrgEcrProviderBoundaryProps } from './provider-boundary';
+export { BuilderUsageError, InvalidConfigurationError, InvalidConstructPropsError, MissingHandlerBundleError } from './errors';

@@ -3,7 +3,8 @@
  * unavoidable, so a consumer's cdk-nag run stays clean without hiding anything else. Uses
  * only aws-cdk-lib's `Validations`: cdk-nag is not a dependency of this package.
  */
-import { Stack, Validations } from 'aws-cdk-lib';
+import * as cdk from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { ProviderStatement } from './provider-policy';
 
@@ -24,9 +25,28 @@ export function acknowledgeWildcardResources(policy: IConstruct, statements: rea
       reasons.set(id, [...(reasons.get(id) ?? []), `${sid}: ${why}`]);
     }
   }
-  for (const [id, why] of reasons) {
-    Validations.of(policy).acknowledge({ id, reason: why.join(' | ') });
+  // `Validations` is in aws-cdk-lib from 2.25x on (2.256.0 has it, 2.250.0 not); our peer range starts lower.
+  const validations = (cdk as { Validations?: typeof cdk.Validations }).Validations;
+  if (validations !== undefined) {
+    for (const [id, why] of reasons) validations.of(policy).acknowledge({ id, reason: why.join(' | ') });
+    return;
   }
+  acknowledgeForNagV2(policy, reasons);
+}
+
+/**
+ * An aws-cdk-lib without `Validations` runs cdk-nag 2, which reads suppressions from the
+ * `cdk_nag` metadata of the CloudFormation resource (what its `NagSuppressions` writes):
+ * `AwsSolutions-IAM5[Resource::X]` becomes id `AwsSolutions-IAM5` applying to `Resource::X`.
+ */
+function acknowledgeForNagV2(policy: IConstruct, reasons: ReadonlyMap<string, string[]>): void {
+  const resource = policy.node.defaultChild;
+  if (!(resource instanceof CfnResource)) return;
+  const rules = [...reasons].map(([id, why]) => {
+    const match = /^([^[]+)\[(.+)\]$/.exec(id);
+    return match ? { id: match[1], reason: why.join(' | '), applies_to: [match[2]] } : { id, reason: why.join(' | ') };
+  });
+  resource.addMetadata('cdk_nag', { rules_to_suppress: rules });
 }
 
 function flattenReference(node: unknown): string {

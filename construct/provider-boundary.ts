@@ -34,6 +34,11 @@ export class OrgEcrProviderBoundary extends Construct {
   /** The boundary policy. */
   public readonly managedPolicy: iam.ManagedPolicy;
 
+  /**
+   * @param scope the stack of the account the provider runs in.
+   * @param id the construct id.
+   * @param props the organisation prefix the boundary is scoped to.
+   */
   constructor(scope: Construct, id: string, props: OrgEcrProviderBoundaryProps) {
     super(scope, id);
     const statements = boundaryStatements(this, props.organizationPrefix);

@@ -7,7 +7,8 @@
  *   stack of this account and Region AND an organisation alias (ABAC); ECR's grants
  *   additionally only through ECR in this Region and only for AWS resources.
  * - KMS aliases: `alias/{prefix}-*`; keys found through such an alias are only read.
- * - SSM: parameters `ECR_*` under the configured path prefix.
+ * - SSM: parameters `ECR_*` under the configured path prefix; deleting, anywhere, only parameters
+ *   tagged as the provider's (this resource's under an earlier prefix), found by listing by tag.
  * The one `*` resource is `kms:CreateKey`, which has no resource to name before the key
  * exists; it is allowed only when the request tags the new key as ours.
  */
@@ -136,6 +137,11 @@ export function providerStatements(scope: IConstruct, input: ProviderPolicyInput
       },
     ),
     statement(
+      'KmsListKeysToFindALostKey',
+      'When a CreateKey answer is lost, the provider looks for the key it may have made by the request named in its description: KMS cannot search by tag, so it lists the keys (ListKeys has no resource, IAM only accepts "*") and describes them; each key the provider made lets it describe the key in its key policy, other keys it may not read are skipped.',
+      { actions: ['kms:ListKeys'], resources: ['*'] },
+    ),
+    statement(
       'KmsEcrCreateGrantOnOwnedKeys',
       'ECR encrypts a repository with the customer key by creating grants with the caller\'s permissions (each key policy also allows this through ECR, for a key IAM cannot see the tags of yet); allowed only through ECR in this Region, only for AWS resources, and only on keys the provider created.',
       {
@@ -153,6 +159,20 @@ export function providerStatements(scope: IConstruct, input: ProviderPolicyInput
       'SsmManageRepositoryParameters',
       'The provider writes, reads, tags and deletes the parameters ECR_{BASE}_arn, _name and _kms_key_arn under the configured path prefix; their names are only known per request.',
       { actions: [...SSM_ACTIONS], resources: parameterResources(stack, input.parameterPrefix) },
+    ),
+    statement(
+      'SsmListOwnParametersByTag',
+      'Update and Delete find this resource\'s parameters under names it no longer computes (an earlier parameter prefix or base-name spelling) with DescribeParameters filtered by the provider ownership tags; DescribeParameters supports no resource-level permission, so IAM only accepts "*"; it returns names and metadata, never values.',
+      { actions: ['ssm:DescribeParameters'], resources: ['*'] },
+    ),
+    statement(
+      'SsmDeleteOwnParametersUnderEarlierNames',
+      'Those parameters may lie outside today\'s prefix (ORG_SSM_PARAMETER_PREFIX changed), so deleting them is allowed on any parameter name, but only on parameters carrying the provider ownership tag naming a CloudFormation stack of this account and Region (ABAC).',
+      {
+        actions: ['ssm:DeleteParameters'],
+        resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: '*' })],
+        conditions: { StringLike: { [`aws:ResourceTag/${OwnershipTag.StackId}`]: ownStacks } },
+      },
     ),
     statement('LogsWriteOwnLogGroup', 'The function writes its structured logs to its own log group only.', {
       actions: [...LOG_ACTIONS],

@@ -168,6 +168,8 @@ export interface OrgEcrRepositoryProviderProps {
 export class OrgEcrRepositoryProvider extends Construct {
   /** The function's memory in MB when `memorySize` is not given. */
   public static readonly DEFAULT_MEMORY_SIZE = 256;
+  /** The log retention in days when `logRetention` is not given (one year). */
+  public static readonly DEFAULT_LOG_RETENTION_DAYS = 365;
   /** The function's timeout in seconds when `timeout` is not given. */
   public static readonly DEFAULT_TIMEOUT_SECONDS = 300;
 
@@ -193,6 +195,12 @@ export class OrgEcrRepositoryProvider extends Construct {
   /** Whether this provider publishes the account's ServiceToken (export and SSM parameter). */
   public readonly publishesServiceToken: boolean;
 
+  /**
+   * @param scope the stack to deploy the provider in (one per account and Region publishes the ServiceToken).
+   * @param id the construct id.
+   * @param props the organisation's settings and the function's sizing.
+   * @throws InvalidConstructPropsError listing every invalid prop.
+   */
   constructor(scope: Construct, id: string, props: OrgEcrRepositoryProviderProps) {
     super(scope, id);
     const problems = checkSettings(props, PROVIDER_PROP_SUBJECTS);
@@ -210,7 +218,7 @@ export class OrgEcrRepositoryProvider extends Construct {
     this.environmentAccounts = isUnresolved(accounts) || Object.keys(resolvedEntries(accounts)).length !== Object.keys(accounts).length ? undefined : { ...accounts };
     const parameterPrefix = props.parameterPrefix ?? SettingDefault.ParameterPrefix;
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR });
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? (OrgEcrRepositoryProvider.DEFAULT_LOG_RETENTION_DAYS as logs.RetentionDays) });
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       // The organisation guardrail exempts the provider by this path, in every account.
@@ -228,7 +236,8 @@ export class OrgEcrRepositoryProvider extends Construct {
 
     const fn = new lambda.Function(this, 'Function', {
       description: 'Org::ECR::Repository CloudFormation custom resource provider',
-      runtime: lambda.Runtime.NODEJS_24_X,
+      // NODEJS_24_X is in aws-cdk-lib from 2.22x on (2.225.0 has it, 2.220.0 not); our peer range starts lower.
+      runtime: lambda.Runtime.NODEJS_24_X ?? new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true }),
       architecture: lambda.Architecture.ARM_64,
       code: props.code ?? lambda.Code.fromAsset(handlerBundleDirectory()),
       handler: HANDLER_ENTRY,

@@ -152,6 +152,12 @@ export class OrgEcrRepository extends ecr.RepositoryBase implements ITaggableV2 
   private readonly props: OrgEcrRepositoryProps;
   private key?: kms.IKey;
 
+  /**
+   * @param scope the construct (usually a stack) to declare the repository in.
+   * @param id the construct id.
+   * @param props the repository's settings and how to find the provider.
+   * @throws InvalidConstructPropsError listing every invalid prop.
+   */
   constructor(scope: Construct, id: string, props: OrgEcrRepositoryProps) {
     super(scope, id);
     const problems = checkRepository(props, REPOSITORY_PROP_SUBJECTS, props.provider?.mandatoryTags);

@@ -20,6 +20,13 @@ export const Property = {
   Tags: 'Tags',
   ImageTagMutability: 'ImageTagMutability',
   ImageTagMutabilityExclusionFilters: 'ImageTagMutabilityExclusionFilters',
+  /**
+   * `true`: a Delete (stack deleted, resource removed or replaced, a Service Catalog product
+   * terminated) leaves the repository, its images, key and parameters in place. Default
+   * `false`, the seed's delete-and-empty. The same as `DeletionPolicy: Retain`, but a
+   * property, so a Service Catalog parameter (or any template parameter) can choose it.
+   */
+  RetainOnDelete: 'RetainOnDelete',
 } as const;
 export type PropertyName = (typeof Property)[keyof typeof Property];
 

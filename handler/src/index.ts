@@ -8,6 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { type Clients, CLIENT_CONFIG, lazy } from './adapters/clients';
+import { AwsKeyFinder } from './adapters/key-finder';
 import { AwsObserver } from './adapters/observer';
 import { AwsActionRunner } from './adapters/runner';
 import type { CloudFormationEvent, LambdaContextLike } from './cfn/types';
@@ -48,6 +49,7 @@ export function createHandler(options: HandlerOptions = {}): (event: CloudFormat
   const business = createRepositoryHandler({
     observer: new AwsObserver(clients),
     runner: new AwsActionRunner(clients),
+    keyFinder: new AwsKeyFinder(clients),
     logger,
     settings: options.settings ?? (() => process.env),
   });

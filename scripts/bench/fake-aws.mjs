@@ -492,6 +492,14 @@ const ssm = {
       InvalidParameters: names.filter((name) => !state.parameters.has(name)),
     };
   },
+  /** Tag filters only (`tag:KEY` Equals), as the provider lists its own parameters. */
+  DescribeParameters(state, input) {
+    const filters = input.ParameterFilters ?? [];
+    const matches = [...state.parameters.values()].filter((parameter) =>
+      filters.every((filter) => !filter.Key.startsWith('tag:') || (filter.Values ?? []).includes(parameter.tags[filter.Key.slice(4)])),
+    );
+    return { Parameters: matches.map((parameter) => ({ Name: parameter.name, Type: parameter.type, Version: parameter.version, LastModifiedDate: parameter.modifiedAt, ARN: parameter.arn, DataType: 'text' })) };
+  },
   ListTagsForResource(state, input) {
     return { TagList: fromMap(parameterOf(state, input.ResourceId).tags) };
   },

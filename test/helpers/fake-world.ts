@@ -9,6 +9,7 @@
  * rotation). The actions of one plan step run concurrently in the provider, so every action
  * checks the world as it was when the step started and changes it afterwards.
  */
+import { OwnershipTag } from '../../handler/src/contract';
 import { targetOf } from '../../handler/src/core/describe';
 import type { Action, ActionKind, Actual, Environment, ObservedKey, Plan } from '../../handler/src/core/model';
 import { AwsCallError } from '../../handler/src/errors';
@@ -190,11 +191,24 @@ export class FakeWorld implements Observer, ActionRunner {
       const parameter = this.parameters.get(name);
       if (parameter) parameters[name] = { name, value: parameter.value, tags: { ...parameter.tags } };
     }
+    // As DescribeParameters filtered by the three ownership tags.
+    const of = query.ownedParametersOf;
+    const ownedParameterNames = of
+      ? [...this.parameters.values()]
+          .filter(({ tags }) => tags[OwnershipTag.StackId] === of.owner.stackId && tags[OwnershipTag.LogicalId] === of.owner.logicalId && tags[OwnershipTag.Repository] === of.repositoryName)
+          .map(({ name }) => name)
+          .sort()
+      : undefined;
+    const parameterKeyArn = query.keyParameterName === undefined ? undefined : parameters[query.keyParameterName]?.value;
+    const parameterKeyRecord = parameterKeyArn !== undefined && aliasKeyRecord === undefined && repositoryKeyArn === undefined ? this.keys.get(parameterKeyArn) : undefined;
+    const parameterKey = parameterKeyRecord && this.observeKey(parameterKeyRecord, true);
     return {
       ...(repository ? { repository } : {}),
       ...(aliasKey ? { aliasKey } : {}),
       ...(repositoryKey ? { repositoryKey } : {}),
+      ...(parameterKey ? { parameterKey } : {}),
       parameters,
+      ...(ownedParameterNames ? { ownedParameterNames } : {}),
     };
   }
 

@@ -37,6 +37,11 @@ export interface DerivedRequest {
   readonly resourcePolicy?: PolicyDocument;
   /** Why AWS authorises this (for explanations). */
   readonly because: string;
+  /**
+   * Set when the provider expects and handles a denial of this request (it skips what it may
+   * not read): such a request is counted, never reported as a missing permission.
+   */
+  readonly mayBeDenied?: string;
 }
 
 interface KeyState {
@@ -51,6 +56,8 @@ type Tags = Record<string, string>;
 export class RecordedWorld {
   private readonly keys = new Map<string, KeyState>();
   private readonly aliases = new Map<string, string>();
+  /** A ListKeys was recorded: the lost-key search is running (key-finder.ts). */
+  private listedKeys = false;
   private readonly repositories = new Map<string, { tags: Tags; keyId?: string }>();
   private readonly parameters = new Map<string, Tags>();
 
@@ -160,8 +167,17 @@ export class RecordedWorld {
       } else if (succeeded(call)) this.aliases.delete(alias);
       return requests;
     }
+    // Listing names no key: authorised on `*` (the lost-CreateKey search, key-finder.ts).
+    if (operation === 'ListKeys') {
+      this.listedKeys = true;
+      return [{ action: call.action, resource: '*', context: { ...caller }, because: 'ListKeys' }];
+    }
     const reference = String(body.KeyId ?? '');
     const viaAlias: Record<string, string> = /alias\//.test(reference) ? { 'kms:RequestAlias': /(alias\/.+)$/.exec(reference)![1]! } : {};
+    // A key first seen in a DescribeKey after ListKeys is one the lost-key search probes: every
+    // key of the account, most of them other teams'. Their denial is expected: the search skips
+    // keys it may not describe (handler/src/adapters/key-finder.ts).
+    const probed = operation === 'DescribeKey' && this.listedKeys && !this.keys.has(reference.replace(/^arn:[^:]+:kms:[^:]+:\d+:key\//, ''));
     const keyId = this.resolveKey(reference, call);
     if (keyId === undefined) return []; // an alias that names no key: KMS answers NotFound before any policy
     const extra: Record<string, string | string[]> = { ...viaAlias };
@@ -170,7 +186,7 @@ export class RecordedWorld {
     if (operation === 'PutKeyPolicy') extra['kms:BypassPolicyLockoutSafetyCheck'] = String(body.BypassPolicyLockoutSafetyCheck ?? false);
     const request = this.keyRequest(call.action, keyId, operation, extra);
     if (succeeded(call)) this.applyKeyChange(operation, keyId, call);
-    return [request];
+    return [probed ? { ...request, mayBeDenied: 'a key the lost-key search probes; the search skips keys it may not describe' } : request];
   }
 
   private applyKeyChange(operation: string, keyId: string, call: RecordedCall): void {
@@ -245,6 +261,8 @@ export class RecordedWorld {
   private ssm(call: RecordedCall): DerivedRequest[] {
     const body = call.body;
     const operation = call.action.slice('ssm:'.length);
+    // Listing by tag names no parameter: IAM authorises it on "*" (no resource-level permission exists).
+    if (operation === 'DescribeParameters') return [{ action: call.action, resource: '*', context: {}, because: 'DescribeParameters by ownership tags' }];
     const names = typeof body.Name === 'string' ? [body.Name] : typeof body.ResourceId === 'string' ? [body.ResourceId] : Array.isArray(body.Names) ? (body.Names as string[]) : [];
     if (names.length === 0) throw new Error(`no IAM mapping for ${call.action} without a parameter name: add one to test/helpers/iam-calls.ts`);
     const requests: DerivedRequest[] = [];

@@ -25,6 +25,8 @@ export interface ReplayReport {
   readonly byAction: Readonly<Record<string, number>>;
   /** One explanation per request that was not Allowed. */
   readonly denials: readonly string[];
+  /** Requests denied where the provider expects and handles the denial (`mayBeDenied`). */
+  readonly toleratedDenials: number;
 }
 
 /** Extra policies over the provider role: its boundary, the organisation's SCPs and RCPs. */
@@ -39,6 +41,7 @@ export async function replayRecordedRuns(runs: readonly RecordedRun[], guardrail
   let simulated = 0;
   let calls = 0;
   let skippedRuns = 0;
+  let toleratedDenials = 0;
   for (const run of runs) {
     const principal = run.settings.ORG_PROVIDER_ROLE_ARN;
     if (principal === undefined || principal === '') {
@@ -64,11 +67,12 @@ export async function replayRecordedRuns(runs: readonly RecordedRun[], guardrail
         simulated += 1;
         byAction[request.action] = (byAction[request.action] ?? 0) + 1;
         const verdict = await simulateOne(principal, request, deployment, guardrails);
-        if (!verdict.allowed) denials.push(`${call.action} -> ${request.action} (${request.because}):\n${verdict.explanation}`);
+        if (!verdict.allowed && request.mayBeDenied !== undefined) toleratedDenials += 1;
+        else if (!verdict.allowed) denials.push(`${call.action} -> ${request.action} (${request.because}):\n${verdict.explanation}`);
       }
     }
   }
-  return { simulated, calls, skippedRuns, byAction, denials };
+  return { simulated, calls, skippedRuns, byAction, denials, toleratedDenials };
 }
 
 function simulateOne(principal: string, request: DerivedRequest, deployment: ProviderDeployment, guardrails: Guardrails) {

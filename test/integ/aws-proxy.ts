@@ -91,8 +91,16 @@ interface ActiveRule {
   seen: number;
 }
 
+export interface AwsProxyOptions {
+  /**
+   * Each call waits a random 0 to `latencyMs` milliseconds before it is forwarded, as on a real
+   * network: two clients racing then interleave their calls in every order. @default 0
+   */
+  readonly latencyMs?: number;
+}
+
 /** Starts a proxy in front of `target` (e.g. `http://127.0.0.1:5000`) on a free loopback port. */
-export async function startAwsProxy(target: string): Promise<AwsProxy> {
+export async function startAwsProxy(target: string, options: AwsProxyOptions = {}): Promise<AwsProxy> {
   const upstream = new URL(target);
   const calls: AwsCall[] = [];
   let rules: ActiveRule[] = [];
@@ -136,6 +144,7 @@ export async function startAwsProxy(target: string): Promise<AwsProxy> {
         response.end(payload);
         return;
       }
+      if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, Math.random() * options.latencyMs!));
       const answer = await forward(upstream, request, raw);
       call.status = answer.status;
       call.response = parseJson(answer.body);

@@ -4,7 +4,9 @@
  * on stdin, one after another in this fresh process, as the Lambda runtime would. Each event
  * carries its own ResponseURL (the test's loopback server). Lambda context is simulated with
  * the budget given in REMAINING_MS. START_DELAY_MS waits that long once the bundle is loaded
- * (jitter between processes started together, as two Lambda environments would be).
+ * (jitter between processes started together, as two Lambda environments would be);
+ * START_AT (epoch ms) first waits until then, so processes that load at different speeds still
+ * start handling their events at the same moment.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,6 +17,8 @@ const bundle = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'handle
 const events = JSON.parse(readFileSync(0, 'utf8'));
 const { handler } = await import(pathToFileURL(bundle).href);
 const budget = Number(process.env.REMAINING_MS ?? 60_000);
+const startAt = Number(process.env.START_AT ?? 0);
+if (startAt > Date.now()) await sleep(startAt - Date.now());
 const delay = Number(process.env.START_DELAY_MS ?? 0);
 if (delay > 0) await sleep(delay);
 for (const event of events) {

@@ -126,6 +126,8 @@ export interface BundleOptions {
   readonly remainingMs?: number;
   /** Milliseconds the process waits, once loaded, before the first event (start jitter). @default 0 */
   readonly delayMs?: number;
+  /** Epoch ms before which the loaded process does not start (a common start for racing processes). @default - at once */
+  readonly startAt?: number;
   /** Powertools log level of the bundle. @default 'WARN' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
@@ -177,11 +179,13 @@ export async function runBundleWithLogs(
           POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
           ...(options.remainingMs === undefined ? {} : { REMAINING_MS: String(options.remainingMs) }),
           ...(options.delayMs === undefined ? {} : { START_DELAY_MS: String(options.delayMs) }),
+          ...(options.startAt === undefined ? {} : { START_AT: String(options.startAt) }),
           ...settings,
         },
         maxBuffer: 64 * 1024 * 1024,
       },
-      (error, out, stderr) => (error ? reject(new Error(`bundle driver failed: ${error.message}\n${stderr}`)) : resolve(out)),
+      // Powertools writes WARN and ERROR lines to stderr, the others to stdout.
+      (error, out, stderr) => (error ? reject(new Error(`bundle driver failed: ${error.message}\n${stderr}`)) : resolve(`${out}\n${stderr}`)),
     );
     child.stdin?.end(JSON.stringify(tagged));
   }).finally(() => recorder?.finish());

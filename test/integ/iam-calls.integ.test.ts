@@ -43,16 +43,23 @@ describeWithEndpoint('the provider\'s recorded AWS calls, under its IAM policy',
     return answers;
   }
 
-  it('records a full life cycle: encrypted shared repository, updates, settings changes, delete', async () => {
+  it('records a full life cycle: encrypted shared repository, updates (tag mutability both ways), settings changes, delete', async () => {
     const stack = new Stack(responses);
     const base = unique('iam-full');
     const full: Properties = { ApplicationName: 'shop', RepositoryBaseName: base, UseKmsKey: 'true', ImagesRetained: '10', ShareableWithAllEnvs: 'true', Tags: [{ Key: 'team', Value: 'payments' }] };
     const [created] = await run([stack.create(full)]);
     expect(created?.Status).toBe('SUCCESS');
     const name = created!.PhysicalResourceId;
-    const changed: Properties = { ...full, ImagesRetained: '20', ShareableWithAllEnvs: 'false', Tags: [{ Key: 'team', Value: 'orders' }, { Key: 'tier', Value: 'gold' }] };
+    const changed: Properties = {
+      ...full,
+      ImagesRetained: '20',
+      ShareableWithAllEnvs: 'false',
+      Tags: [{ Key: 'team', Value: 'orders' }, { Key: 'tier', Value: 'gold' }],
+      ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      ImageTagMutabilityExclusionFilters: 'latest',
+    };
     expect((await run([stack.update(name, changed, full)]))[0]?.Status).toBe('SUCCESS');
-    const bare: Properties = { ...changed, ImagesRetained: '', Tags: [] };
+    const bare: Properties = { ...changed, ImagesRetained: '', Tags: [], ImageTagMutability: 'MUTABLE', ImageTagMutabilityExclusionFilters: '' };
     expect((await run([stack.update(name, bare, changed)], { ...SETTINGS, ORG_KMS_KEY_ROTATION: 'false' }))[0]?.Status).toBe('SUCCESS');
     expect((await run([stack.update(name, changed, bare)]))[0]?.Status).toBe('SUCCESS');
     expect((await run([stack.delete(name, changed)]))[0]?.Status).toBe('SUCCESS');

@@ -23,10 +23,14 @@ export interface RunRecorder {
 /** Starts recording one run of the bundle with `settings` in `account`/`region`. */
 export async function recordRun(target: string, account: string, region: string, settings: Readonly<Record<string, string>>): Promise<RunRecorder> {
   const proxy = await startAwsProxy(target);
+  // The run takes its place when it starts, so runs are replayed in the order they began even
+  // when one (a fault-injection run wrapping others) finishes after the runs that follow it.
+  const calls: RecordedCall[] = [];
+  recorded.push({ account, region, settings: pickSettings(settings), calls });
   return {
     url: proxy.url,
     finish: async () => {
-      recorded.push({ account, region, settings: pickSettings(settings), calls: proxy.calls.map(trimCall) });
+      calls.push(...proxy.calls.map(trimCall));
       await proxy.close();
     },
   };

@@ -18,7 +18,7 @@ import type { ProviderStatement } from '../../provider-policy';
 
 /** The `serviceCatalog` context entry of cdk.json: settings of the CDK Service Catalog stack only. */
 export const SERVICE_CATALOG_CONTEXT_KEY = 'serviceCatalog';
-const SERVICE_CATALOG_KEYS = ['shareWithOrganizationalUnits'] as const;
+const SERVICE_CATALOG_KEYS = ['shareWithOrganizationalUnits', 'previousReleases'] as const;
 
 /** An OU id as Organizations and Service Catalog write it (the API's `OrganizationNodeValue` pattern). */
 export const ORGANIZATIONAL_UNIT_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;

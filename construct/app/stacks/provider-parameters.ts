@@ -6,8 +6,10 @@
  * say it (the JSON objects' full rules), the provider checks the value on every request.
  */
 import { CfnParameter, type CfnParameterProps, Stack } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Limits, SettingDefault, TAG_MUTABILITY_VALUES } from '../../../handler/src/contract';
+import { OrgEcrRepositoryProvider } from '../../provider';
 import { providerCodeKey } from './template-stack';
 
 /** The parameter names, as template authors and StackSet operators write them. */
@@ -26,6 +28,9 @@ export const ProviderParameter = {
   CodeKey: 'CodeKey',
   CreateLaunchRole: 'CreateLaunchRole',
   PermissionsBoundaryArn: 'PermissionsBoundaryArn',
+  Timeout: 'Timeout',
+  MemorySize: 'MemorySize',
+  LogRetentionDays: 'LogRetentionDays',
 } as const;
 /** One of {@link ProviderParameter}. */
 export type ProviderParameterName = (typeof ProviderParameter)[keyof typeof ProviderParameter];
@@ -37,6 +42,9 @@ const BUCKET_NAME_MAX = 63;
 const ENVIRONMENT_ENTRY = '"[A-Za-z0-9_.-]{1,64}"\\s*:\\s*"[0-9]{12}"';
 const TAG_ENTRY = `"[^"\\\\]{1,${Limits.tagKeyMax}}"\\s*:\\s*"[^"\\\\]{0,${Limits.tagValueMax}}"`;
 const jsonObjectOf = (entry: string) => `^\\s*\\{\\s*(${entry}\\s*(,\\s*${entry}\\s*)*)?\\}\\s*$`;
+
+/** The retention periods CloudWatch Logs accepts, in days ("never expire" is not offered: logs are kept bounded). */
+export const LOG_RETENTION_DAYS = Object.values(logs.RetentionDays).filter((days): days is number => typeof days === 'number' && days !== logs.RetentionDays.INFINITE);
 
 /** Every parameter of the provider template, in the order the console shows them. */
 export const PROVIDER_PARAMETER_SPECS: Readonly<Record<ProviderParameterName, CfnParameterProps>> = {
@@ -132,6 +140,27 @@ export const PROVIDER_PARAMETER_SPECS: Readonly<Record<ProviderParameterName, Cf
     allowedPattern: "^[a-zA-Z0-9!_.*'()/-]+$",
     constraintDescription: "an S3 key of letters, digits and ! _ . * ' ( ) / -",
   },
+  [ProviderParameter.Timeout]: {
+    type: 'Number',
+    description:
+      'The provider function\'s timeout in seconds (1 to 900), as the construct\'s `timeout`. Consumers\' ServiceTimeout should be a minute above it (the consumer example uses 360 for the default 300).',
+    default: OrgEcrRepositoryProvider.DEFAULT_TIMEOUT_SECONDS,
+    minValue: 1,
+    maxValue: 900,
+  },
+  [ProviderParameter.MemorySize]: {
+    type: 'Number',
+    description: 'The provider function\'s memory in MB (128 to 10240), as the construct\'s `memorySize`; Lambda gives CPU in proportion (docs/performance.md).',
+    default: OrgEcrRepositoryProvider.DEFAULT_MEMORY_SIZE,
+    minValue: 128,
+    maxValue: 10240,
+  },
+  [ProviderParameter.LogRetentionDays]: {
+    type: 'Number',
+    description: 'Days the provider\'s logs are kept, as the construct\'s `logRetention`.',
+    default: String(OrgEcrRepositoryProvider.DEFAULT_LOG_RETENTION_DAYS),
+    allowedValues: LOG_RETENTION_DAYS.map(String),
+  },
   [ProviderParameter.CreateLaunchRole]: {
     type: 'String',
     description:
@@ -179,6 +208,7 @@ export function providerParameterGroups(): Array<{ Label: { default: string }; P
       ],
     },
     { Label: { default: 'Provider code (npm run package)' }, Parameters: [ProviderParameter.CodeBucketPrefix, ProviderParameter.CodeKey] },
+    { Label: { default: 'Provider function' }, Parameters: [ProviderParameter.Timeout, ProviderParameter.MemorySize, ProviderParameter.LogRetentionDays] },
     { Label: { default: 'Service Catalog' }, Parameters: [ProviderParameter.CreateLaunchRole] },
     { Label: { default: 'Platform controls' }, Parameters: [ProviderParameter.PermissionsBoundaryArn] },
   ];

@@ -1,6 +1,7 @@
-import { type App, Aws, CfnCondition, Fn, type Stack, Token, Validations } from 'aws-cdk-lib';
+import { type App, Aws, CfnCondition, Duration, Fn, type Stack, Token, Validations } from 'aws-cdk-lib';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { ApplicationHelper } from '../../application-helper';
 import { OrgEcrRepositoryProvider } from '../../provider';
@@ -38,6 +39,9 @@ export function providerTemplateStack(app: App, _appHelper: ApplicationHelper): 
     untaggedImageExpiryDays: parameters[ProviderParameter.UntaggedImageExpiryDays].valueAsNumber,
     requireKmsKey: Token.asAny(parameters[ProviderParameter.RequireKmsKey].valueAsString) as unknown as boolean,
     code: lambda.Code.fromBucket(codeBucket, parameters[ProviderParameter.CodeKey].valueAsString),
+    timeout: Duration.seconds(parameters[ProviderParameter.Timeout].valueAsNumber),
+    memorySize: parameters[ProviderParameter.MemorySize].valueAsNumber,
+    logRetention: parameters[ProviderParameter.LogRetentionDays].valueAsNumber as logs.RetentionDays,
   });
   Validations.of(codeBucket).acknowledge({
     id: 'Annotation::@aws-cdk/aws-lambda:codeFromBucketObjectVersionNotSpecified',

@@ -90,6 +90,12 @@ const PARAMETERS: Readonly<Record<Exclude<keyof typeof Property, 'Tags'>, CfnPar
     allowedPattern: EXCLUSION_FILTERS_PATTERN,
     constraintDescription: `empty, or ${Limits.exclusionFiltersMin} to ${Limits.exclusionFiltersMax} comma-separated filters of letters, digits, ".", "_", "-" and "*"`,
   },
+  RetainOnDelete: {
+    label: 'Keep the repository when the product is terminated',
+    ...BOOLEAN,
+    description:
+      'false: terminating the product (or replacing the repository) deletes the repository with its images, its key and parameters. true: they all stay. Can be changed by updating the product.',
+  },
 };
 
 /** Attributes that only have a value with a customer key. */
@@ -153,7 +159,10 @@ export class OrgEcrRepositoryProduct extends servicecatalog.ProductStack {
       imageTagMutabilityExclusionFilters: Token.asAny(values.ImageTagMutabilityExclusionFilters) as unknown as string[],
       tags: Token.asAny(tags) as unknown as Record<string, string>,
     });
-    (this.repository.resource.node.defaultChild as CfnResource).overrideLogicalId(PRODUCT_RESOURCE_ID);
+    const resource = this.repository.resource.node.defaultChild as CfnResource;
+    resource.overrideLogicalId(PRODUCT_RESOURCE_ID);
+    // A property, not DeletionPolicy: a parameter cannot set DeletionPolicy, and the provider reads the property on every Delete.
+    resource.addPropertyOverride(Property.RetainOnDelete, values.RetainOnDelete);
 
     new CfnOutput(this, PHYSICAL_ID_OUTPUT, { description: 'Ref: the physical id, which is the repository name', value: this.repository.resource.ref });
     // The key attributes are empty without a customer key: an output is only declared when it has a value.
@@ -167,7 +176,7 @@ export class OrgEcrRepositoryProduct extends servicecatalog.ProductStack {
       'AWS::CloudFormation::Interface': {
         ParameterGroups: [
           { Label: { default: 'Repository' }, Parameters: [Property.ApplicationName, Property.RepositoryBaseName] },
-          { Label: { default: 'Options' }, Parameters: [Property.UseKmsKey, Property.ImagesRetained, Property.ShareableWithAllEnvs, Property.ImageTagMutability, Property.ImageTagMutabilityExclusionFilters] },
+          { Label: { default: 'Options' }, Parameters: [Property.UseKmsKey, Property.ImagesRetained, Property.ShareableWithAllEnvs, Property.ImageTagMutability, Property.ImageTagMutabilityExclusionFilters, Property.RetainOnDelete] },
           { Label: { default: 'Tags (optional)' }, Parameters: tagParameters },
         ],
         ParameterLabels: labels,

@@ -5,7 +5,7 @@
  * and `OrgEcrServiceCatalogTemplate`, written to templates/service-catalog.yaml for platform
  * teams without the CDK (the product template is uploaded to S3 and passed by URL).
  */
-import { type App, Aws, CfnCondition, CfnOutput, CfnParameter, Fn, type Stack, Stack as CdkStack, Validations } from 'aws-cdk-lib';
+import { type App, Aws, CfnCondition, CfnOutput, CfnParameter, Fn, type IResolvable, type Stack, Stack as CdkStack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -16,6 +16,8 @@ import { launchRoleName, OrgEcrLaunchRole } from './launch-role';
 import { contextOrganizationalUnitIds, OrgEcrPortfolioShares, SERVICE_CATALOG_CONTEXT_KEY } from './portfolio-share';
 import { PROVIDER_CONTEXT_KEY } from './provider-stack';
 import { OrgEcrRepositoryProduct } from './repository-product';
+import { addArtifacts, addReleaseParameters, contextPreviousReleases, l1ArtifactOf } from './product-versions';
+import { addSupportParameters, END_USER_ROLE_PARAMETER, endUserPrincipal } from './portfolio-parameters';
 import { newTemplateStack, packageVersion, withoutPathMetadata } from './template-stack';
 
 /** The CDK door's stack (needs a bootstrapped account: the product template is an asset). */
@@ -47,6 +49,18 @@ export interface OrgEcrPortfolioProps {
    * @default - no OU share: the `ShareWithOrganizationalUnit` output gives the CLI command
    */
   readonly shareWithOrganizationalUnits?: readonly string[];
+  /**
+   * The current release's name (the provisioning artifact's).
+   *
+   * @default - this package's version
+   */
+  readonly productVersionName?: string;
+  /**
+   * Earlier releases' artifacts, still offered (objects, or `Fn::If` that drop an empty slot).
+   *
+   * @default - only the current release
+   */
+  readonly previousArtifacts?: ReadonlyArray<servicecatalog.CfnCloudFormationProduct.ProvisioningArtifactPropertiesProperty | IResolvable>;
 }
 
 /**
@@ -70,14 +84,8 @@ export class OrgEcrPortfolio extends Construct {
       minLength: 1,
       maxLength: 50,
     }).valueAsString;
-    const endUserRoleName = new CfnParameter(stack, 'EndUserRoleName', {
-      type: 'String',
-      description:
-        'Name (or IAM pattern with * and ?) of the IAM role whose users may launch the product, in this account and in every account the portfolio is shared with (share with --share-principals). Empty: grant access later.',
-      default: '',
-      maxLength: 64,
-      allowedPattern: '^[A-Za-z0-9+=,.@_*?-]*$',
-    }).valueAsString;
+    const endUserRoleName = new CfnParameter(stack, 'EndUserRoleName', END_USER_ROLE_PARAMETER).valueAsString;
+    const support = addSupportParameters(stack);
 
     this.portfolio = new servicecatalog.Portfolio(this, 'Portfolio', {
       displayName: 'Organisation ECR repositories',
@@ -88,8 +96,20 @@ export class OrgEcrPortfolio extends Construct {
       productName: 'Organisation ECR repository',
       owner: providerName,
       description: 'An Amazon ECR repository named, encrypted, scanned, shared and tagged to the organisation\'s standard by the Org::ECR::Repository provider',
-      productVersions: [{ productVersionName: version, description: `org-ecr-repository ${version}`, cloudFormationTemplate: props.productTemplate, validateTemplate: true }],
+      productVersions: [
+        {
+          productVersionName: props.productVersionName ?? version,
+          description: `org-ecr-repository ${props.productVersionName ?? version}`,
+          cloudFormationTemplate: props.productTemplate,
+          validateTemplate: true,
+        },
+      ],
     });
+    const cfnProduct = this.product.node.defaultChild as servicecatalog.CfnCloudFormationProduct;
+    cfnProduct.supportEmail = support.email;
+    cfnProduct.supportUrl = support.url;
+    cfnProduct.supportDescription = support.description;
+    addArtifacts(this.product, props.previousArtifacts ?? []);
     this.portfolio.addProduct(this.product);
     // Service Catalog runs the product's stack with this role; the user needs no CloudFormation, ECR or KMS rights.
     this.portfolio.setLocalLaunchRole(this.product, props.launchRole, {
@@ -100,9 +120,7 @@ export class OrgEcrPortfolio extends Construct {
     const hasEndUser = new CfnCondition(this, 'HasEndUserRole', { expression: Fn.conditionNot(Fn.conditionEquals(endUserRoleName, '')) });
     const endUser = new servicecatalog.CfnPortfolioPrincipalAssociation(this, 'EndUserRoleAssociation', {
       portfolioId: this.portfolio.portfolioId,
-      // An IAM pattern (no account) also applies in the accounts the portfolio is shared with.
-      principalArn: `arn:${Aws.PARTITION}:iam:::role/${endUserRoleName}`,
-      principalType: 'IAM_PATTERN',
+      ...endUserPrincipal(this, endUserRoleName),
     });
     endUser.cfnOptions.condition = hasEndUser;
     if (props.shareWithOrganizationalUnits !== undefined && props.shareWithOrganizationalUnits.length > 0) {
@@ -111,6 +129,11 @@ export class OrgEcrPortfolio extends Construct {
 
     new CfnOutput(stack, 'PortfolioId', { description: 'The portfolio id', value: this.portfolio.portfolioId });
     new CfnOutput(stack, 'ProductId', { description: 'The product id', value: this.product.productId });
+    new CfnOutput(stack, 'ProvisioningArtifactIds', {
+      description: 'The product\'s provisioning artifact ids, comma-separated, in the order of ProvisioningArtifactNames (the current release first): for provision-product --provisioning-artifact-id',
+      value: cfnProduct.attrProvisioningArtifactIds,
+    });
+    new CfnOutput(stack, 'ProvisioningArtifactNames', { description: 'The artifacts\' names: the releases, current first', value: cfnProduct.attrProvisioningArtifactNames });
     new CfnOutput(stack, 'ShareWithOrganizationalUnit', {
       description: 'Run from the management account or the Service Catalog delegated administrator, once per OU (CloudFormation has no resource for OU shares)',
       value: `aws servicecatalog create-portfolio-share --region ${stack.region} --portfolio-id ${this.portfolio.portfolioId} --organization-node Type=ORGANIZATIONAL_UNIT,Value=OU_ID --share-tag-options --share-principals`,
@@ -136,8 +159,11 @@ export function serviceCatalogStack(app: App, appHelper: ApplicationHelper): Sta
     providerFunctionArn: ssm.StringParameter.valueForStringParameter(stack, SERVICE_TOKEN_PARAMETER_NAME),
   });
   const mandatoryTags = contextMandatoryTags(app);
-  const shareWithOrganizationalUnits = contextOrganizationalUnitIds(app.node.tryGetContext(SERVICE_CATALOG_CONTEXT_KEY));
+  const serviceCatalogContext = app.node.tryGetContext(SERVICE_CATALOG_CONTEXT_KEY) as Record<string, unknown> | undefined;
+  const shareWithOrganizationalUnits = contextOrganizationalUnitIds(serviceCatalogContext);
+  const previousReleases = contextPreviousReleases(serviceCatalogContext?.previousReleases, `${SERVICE_CATALOG_CONTEXT_KEY}.previousReleases`);
   new OrgEcrPortfolio(stack, 'Catalog', {
+    previousArtifacts: previousReleases.map(l1ArtifactOf),
     productTemplate: servicecatalog.CloudFormationTemplate.fromProductStack(productStack),
     launchRole: launchRole.role,
     organisationTagOptions:
@@ -158,14 +184,11 @@ export function serviceCatalogTemplateStack(app: App, _appHelper: ApplicationHel
   const stack = newTemplateStack(app, SERVICE_CATALOG_TEMPLATE_STACK_NAME, {
     description: 'Org::ECR::Repository Service Catalog portfolio and product, launched with the OrgEcrRepositoryLaunchRole-{Region} the provider template creates',
   });
-  const productTemplateUrl = new CfnParameter(stack, 'ProductTemplateUrl', {
-    type: 'String',
-    description: `HTTPS URL of templates/service-catalog-product.yaml of version ${packageVersion()} in S3, e.g. https://BUCKET.s3.REGION.amazonaws.com/org-ecr-repository/service-catalog-product-${packageVersion()}.yaml`,
-    allowedPattern: '^https://.+$',
-    constraintDescription: 'an https:// URL of the product template in S3',
-  }).valueAsString;
+  const releases = addReleaseParameters(stack);
   const catalog = new OrgEcrPortfolio(stack, 'Catalog', {
-    productTemplate: servicecatalog.CloudFormationTemplate.fromUrl(productTemplateUrl),
+    productTemplate: servicecatalog.CloudFormationTemplate.fromUrl(releases.current.templateUrl),
+    productVersionName: releases.current.version,
+    previousArtifacts: releases.previous,
     launchRole: iam.Role.fromRoleName(stack, 'LaunchRole', launchRoleName(stack)),
   });
   addTagOptionParameters(stack, catalog.portfolio);

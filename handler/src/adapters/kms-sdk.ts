@@ -15,6 +15,7 @@ export {
   EnableKeyCommand,
   EnableKeyRotationCommand,
   KMSClient,
+  ListKeysCommand,
   ListResourceTagsCommand,
   PutKeyPolicyCommand,
   ScheduleKeyDeletionCommand,

@@ -4,6 +4,7 @@
  * names no repository of ours touches nothing.
  */
 import type { Action, Actual, Owner, Plan } from './model';
+import { orphanedKey } from './leftovers';
 import { belongsToRepository, isOwnedBy } from './ownership';
 
 export interface DeleteDecision {
@@ -33,18 +34,22 @@ export function planDelete(repositoryName: string, aliasName: string, actual: Ac
   if (actual.aliasKey && belongsToRepository(actual.aliasKey.tags, owner, repositoryName)) {
     keys.set(actual.aliasKey.arn, { alias: true });
   }
+  // The repository and the alias were deleted by hand: the key parameter still names the key.
+  const orphan = orphanedKey(actual, owner, repositoryName);
+  if (orphan && !keys.has(orphan.arn)) keys.set(orphan.arn, { alias: false });
   for (const [keyArn, { alias }] of keys) {
     if (alias) first.push({ kind: 'kms.deleteAlias', aliasName });
-    const state = [actual.aliasKey, actual.repositoryKey].find((key) => key?.arn === keyArn)?.state;
+    const state = [actual.aliasKey, actual.repositoryKey, actual.parameterKey].find((key) => key?.arn === keyArn)?.state;
     // The key outlives the repository: ECR retires its grants when the repository goes, and
     // a repository that failed to delete must never be left with a key on its way out.
     if (state !== 'PendingDeletion') last.push({ kind: 'kms.scheduleKeyDeletion', keyArn, pendingWindowInDays: deletionWindowDays });
   }
 
-  const parameters = Object.values(actual.parameters)
+  // By name (today's names), and by ownership tags under any earlier name (AWS filtered those).
+  const byName = Object.values(actual.parameters)
     .filter((parameter) => belongsToRepository(parameter.tags, owner, repositoryName))
-    .map((parameter) => parameter.name)
-    .sort();
+    .map((parameter) => parameter.name);
+  const parameters = [...new Set([...byName, ...(actual.ownedParameterNames ?? [])])].sort();
   if (parameters.length > 0) first.push({ kind: 'ssm.deleteParameters', names: parameters });
 
   const plan = [first, last].filter((step) => step.length > 0);

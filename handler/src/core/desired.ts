@@ -3,7 +3,7 @@
  */
 import { CROSS_ACCOUNT_KEY_ACTIONS, CROSS_ACCOUNT_PULL_ACTIONS, OwnershipTag, ParameterSuffix, PROVIDER_KEY_ACTIONS, REPLACES_TAG } from '../contract';
 import type { RepositorySpec } from '../props/properties';
-import { keyAliasName, parameterStemUnder, repositoryName } from '../props/rules';
+import { isRepositoryNameOf, keyAliasName, parameterStemUnder, repositoryName } from '../props/rules';
 import type { Settings } from '../props/settings';
 import type { Desired, DesiredParameter, Environment, Owner } from './model';
 import { lifecyclePolicy } from './lifecycle-policy';
@@ -95,6 +95,20 @@ export function desiredState(spec: RepositorySpec, settings: Settings, env: Envi
     },
   };
 }
+
+/**
+ * Whether an Update replaces the repository named by `physicalId`: its new name parts no longer
+ * name it. Under today's prefix first; when the old properties do not name it under today's
+ * prefix either (it was made under an earlier `ORG_PREFIX`, or they do not parse), under any
+ * prefix, so a settings change alone, or the rollback of a refused Update, never replaces.
+ */
+export function isReplacement(physicalId: string, spec: NameParts, previous: NameParts | undefined, prefix: string): boolean {
+  if (repositoryName(prefix, spec.applicationName, spec.baseName) === physicalId) return false;
+  if (previous && repositoryName(prefix, previous.applicationName, previous.baseName) === physicalId) return true;
+  return !isRepositoryNameOf(physicalId, spec.applicationName, spec.baseName);
+}
+
+type NameParts = Pick<RepositorySpec, 'applicationName' | 'baseName'>;
 
 /**
  * The desired state of a repository created by a replacing Update: its tags name the

@@ -103,6 +103,13 @@ export interface Actual {
   readonly repositoryKey?: ObservedKey;
   /** By name; a missing entry means the parameter does not exist. */
   readonly parameters: Readonly<Record<string, ObservedParameter>>;
+  /**
+   * Names of the parameters carrying this resource's ownership tags for this repository, under
+   * any name (AWS filtered them by the tags). Undefined: not asked.
+   */
+  readonly ownedParameterNames?: readonly string[];
+  /** The key the `_kms_key_arn` parameter names, read when neither the repository nor the alias names one. */
+  readonly parameterKey?: ObservedKey;
 }
 
 /** A key ARN that is known, or the one this plan creates in an earlier step. */

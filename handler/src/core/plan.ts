@@ -8,14 +8,17 @@ import type { Action, Actual, Desired, KeyArnRef, ObservedKey, ObservedParameter
 import { belongsToRepository, isOwnedBy, samePolicy, tagChanges } from './ownership';
 import { lifecyclePolicyChange } from './lifecycle-policy';
 import { repositoryPolicyChange } from './repository-policy';
+import { orphanedKey, withStaleParametersRemoved } from './leftovers';
 
 /**
  * Create on the fast path: nothing is read first. The repository is created with its
- * ownership tags in one call, so it is the lock that proves the name is ours before any
- * policy or parameter is written. A conflict is found by the create call itself, and the
- * caller then observes and either converges (ours: a retried delivery) or fails.
+ * ownership tags in one call, so it is the lock that proves the name is ours. Nothing anyone
+ * else can see is written before it: the key (whose ARN CreateRepository needs) is invisible
+ * to others until aliased, so the alias, the policies and every parameter wait for the lock.
+ * A conflict is found by the create call itself, and the caller then observes and either
+ * converges (ours: a duplicate delivery) or fails, removing only its own key.
  *
- * Round trips: key -> repository (+ alias, key parameter) -> policies and parameters.
+ * Round trips: key -> repository (+ the key's rotation) -> alias, policies and parameters.
  */
 export function planCreate(desired: Desired): Plan {
   const steps: Action[][] = [];
@@ -24,22 +27,42 @@ export function planCreate(desired: Desired): Plan {
       { kind: 'kms.createKey', description: desired.key.description, policy: desired.key.policy, tags: desired.childTags },
     ]);
   }
-  const second: Action[] = [createRepository(desired, desired.key ? { created: true } : undefined)];
-  if (desired.key) {
-    second.push({ kind: 'kms.createAlias', aliasName: desired.key.aliasName, key: { created: true } });
-    // New keys start with rotation off; turning it on does not hold up the repository.
-    if (desired.key.rotation) second.push({ kind: 'kms.enableKeyRotation', key: { created: true } });
-    if (desired.parameters.kmsKeyArn) {
-      second.push({ kind: 'ssm.putParameter', name: desired.parameters.kmsKeyArn.name, value: { createdKeyArn: true }, tags: desired.childTags });
-    }
-  }
+  const second: Action[] = [
+    createRepository(desired, desired.key ? { created: true } : undefined),
+  ];
+  // New keys start with rotation off; turning it on touches only our own, unaliased key.
+  if (desired.key?.rotation) second.push({ kind: 'kms.enableKeyRotation', key: { created: true } });
   steps.push(second);
-  const third: Action[] = freshRepositoryPolicies(desired);
+  const third: Action[] = [];
+  if (desired.key) third.push({ kind: 'kms.createAlias', aliasName: desired.key.aliasName, key: { created: true } });
+  third.push(...freshRepositoryPolicies(desired));
+  if (desired.key && desired.parameters.kmsKeyArn) {
+    third.push({ kind: 'ssm.putParameter', name: desired.parameters.kmsKeyArn.name, value: { createdKeyArn: true }, tags: desired.childTags });
+  }
   for (const parameter of [desired.parameters.arn, desired.parameters.name]) {
     third.push({ kind: 'ssm.putParameter', name: parameter.name, value: { text: parameter.value ?? '' }, tags: desired.childTags });
   }
   steps.push(third);
   return steps;
+}
+
+/**
+ * The key that this repository's alias names when that key is not ours (another team's alias
+ * under our name): never taken over or repointed. `undefined` when there is no such alias, or
+ * it names the repository's own key or a key carrying this resource's ownership tags.
+ */
+export function foreignAliasKey(desired: Desired, actual: Actual, owner: Owner): ObservedKey | undefined {
+  const aliasKey = actual.aliasKey;
+  if (!desired.key || !aliasKey || aliasKey.arn === actual.repository?.kmsKeyArn) return undefined;
+  return isOwnedBy(aliasKey.tags, owner) ? undefined : aliasKey;
+}
+
+/** Why an alias naming someone else's key stops a Create, and what to do. */
+export function foreignAliasMessage(aliasName: string, keyArn: string, owner: Owner): string {
+  return (
+    `KMS alias ${aliasName} already exists and names key ${keyArn}, which is not managed by this resource (stack ${owner.stackId}, logical id ${owner.logicalId}); ` +
+    `the provider never takes over or repoints an alias it did not create. Remove the alias, or choose another ${Property.RepositoryBaseName} or ${Property.ApplicationName}.`
+  );
 }
 
 /** Why `UseKmsKey` cannot flip in place, and how to get there instead. */
@@ -75,7 +98,7 @@ export function planConverge(desired: Desired, actual: Actual, owner: Owner): Pl
         `another repository with the same ${Property.RepositoryBaseName} owns it (parameter names follow the base name, per account and Region). Choose another ${Property.RepositoryBaseName}.`,
     );
   }
-  if (!repository) return planRecreate(desired, actual, owner);
+  if (!repository) return withStaleParametersRemoved(planRecreate(desired, actual, owner), desired, actual);
 
   const wantsKey = desired.key !== undefined;
   const hasKey = repository.encryptionType !== 'AES256';
@@ -134,7 +157,7 @@ export function planConverge(desired: Desired, actual: Actual, owner: Owner): Pl
   const steps = firstEnabling.length === 0
     ? [[...first, ...onKey, ...onParameters], afterKey]
     : [[...first, ...firstEnabling, ...onParameters], ...laterEnabling, [...onKey, ...afterKey]];
-  return steps.filter((step) => step.length > 0);
+  return withStaleParametersRemoved(steps.filter((step) => step.length > 0), desired, actual);
 }
 
 /**
@@ -144,16 +167,21 @@ export function planConverge(desired: Desired, actual: Actual, owner: Owner): Pl
  */
 function planRecreate(desired: Desired, actual: Actual, owner: Owner): Plan {
   const aliasKey = actual.aliasKey;
-  if (!desired.key || !aliasKey) return withExistingParameters(planCreate(desired), actual, desired);
-  if (!aliasKey.tags || !isOwnedBy(aliasKey.tags, owner)) {
+  // Without the alias, the key the `_kms_key_arn` parameter still names is reused when it is
+  // ours (the repository and the alias were deleted by hand), rather than orphaned.
+  const orphan = desired.key && !aliasKey ? orphanedKey(actual, owner, desired.repositoryName) : undefined;
+  if (!desired.key || (!aliasKey && !orphan)) return withExistingParameters(planCreate(desired), actual, desired);
+  if (aliasKey && (!aliasKey.tags || !isOwnedBy(aliasKey.tags, owner))) {
     throw new ConflictError(
       `KMS alias ${desired.key.aliasName} already exists and names a key not managed by this resource; the provider never takes over a key it did not create. ` +
         `Choose another ${Property.RepositoryBaseName} or ${Property.ApplicationName}, or remove the alias.`,
     );
   }
-  const keyArn = aliasKey.arn;
-  const steps: Action[][] = [...enableKey(keyArn, aliasKey.state)];
-  steps.push([createRepository(desired, { arn: keyArn }), ...convergeKey(keyArn, aliasKey, desired)]);
+  const key = (aliasKey ?? orphan) as ObservedKey;
+  const keyArn = key.arn;
+  const steps: Action[][] = [...enableKey(keyArn, key.state)];
+  const alias: Action[] = aliasKey ? [] : [{ kind: 'kms.createAlias', aliasName: desired.key.aliasName, key: { arn: keyArn } }];
+  steps.push([createRepository(desired, { arn: keyArn }), ...alias, ...convergeKey(keyArn, key, desired)]);
   const last: Action[] = freshRepositoryPolicies(desired);
   for (const parameter of desiredParameters(desired)) {
     last.push(...convergeParameter(parameter.name, parameter.value ?? keyArn, actual.parameters[parameter.name], desired.childTags));

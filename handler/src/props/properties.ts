@@ -91,7 +91,10 @@ function parse(
     undefined,
   );
 
-  for (const checked of [applicationName, baseName, useKmsKey, shareable, imagesRetained, mutability, filters]) {
+  // Checked on Create and Update so a typo fails early; only a Delete reads it (parseRetainOnDelete).
+  const retainOnDelete = optional(properties[Property.RetainOnDelete], (value) => checkBoolean(Property.RetainOnDelete, value), false);
+
+  for (const checked of [applicationName, baseName, useKmsKey, shareable, imagesRetained, mutability, filters, retainOnDelete]) {
     if (!checked.ok) problems.push(checked.problem);
   }
   problems.push(...tags.problems);
@@ -100,7 +103,7 @@ function parse(
       `\`${Property.ImageTagMutabilityExclusionFilters}\` applies only with \`${Property.ImageTagMutability}\`: IMMUTABLE_WITH_EXCLUSION; got ${Property.ImageTagMutability}: ${mutability.value ?? "the organisation's default"}`,
     );
   }
-  if (problems.length > 0 || !applicationName.ok || !baseName.ok || !useKmsKey.ok || !shareable.ok || !imagesRetained.ok || !mutability.ok || !filters.ok) {
+  if (problems.length > 0 || !applicationName.ok || !baseName.ok || !useKmsKey.ok || !shareable.ok || !imagesRetained.ok || !mutability.ok || !filters.ok || !retainOnDelete.ok) {
     throw new InvalidPropertiesError(problems);
   }
   const spec: RepositorySpec = {
@@ -123,6 +126,18 @@ function parse(
       : [`\`${Property.Tags}\` ${tags.dropped.map((key) => show(key)).join(', ')} left out: with the organisation's tags they would pass AWS's ${Limits.tagsMax} per resource`]),
   ];
   return { spec, notices };
+}
+
+/**
+ * Whether a Delete must leave everything in place: `RetainOnDelete` as the deleted resource
+ * last had it. Anything but a clear `true` deletes, as the seed does: a Delete must not fail
+ * on properties that no longer parse.
+ */
+export function parseRetainOnDelete(raw: Readonly<Record<string, unknown>> | undefined): boolean {
+  const value = raw?.[Property.RetainOnDelete];
+  if (value === undefined || value === null || value === '') return false;
+  const checked = checkBoolean(Property.RetainOnDelete, value);
+  return checked.ok && checked.value;
 }
 
 /** What identifies a repository: enough to name it, whatever else the properties hold. */

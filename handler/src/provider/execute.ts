@@ -26,10 +26,17 @@ export type Created =
   | { readonly type: 'repository'; readonly name: string }
   | { readonly type: 'parameter'; readonly name: string };
 
+/** A create call whose answer never came: what it was for, for the log. */
+export interface Uncertain {
+  readonly type: Created['type'];
+  /** The name it would have; `undefined` for a key (its id is in the lost answer). */
+  readonly name?: string;
+}
+
 /** What this request created, in order, and which creates it cannot be sure about. */
 export class Journal {
   private entries: Created[] = [];
-  private unsure = new Set<'repository' | 'key'>();
+  private unsure: Uncertain[] = [];
 
   /** What was created, oldest first. */
   get created(): readonly Created[] {
@@ -61,13 +68,28 @@ export class Journal {
    * may have made it anyway, and it would carry our ownership tags.
    */
   recordUncertain(action: Action): void {
-    if (action.kind === 'ecr.createRepository') this.unsure.add('repository');
-    if (action.kind === 'kms.createKey') this.unsure.add('key');
+    if (action.kind === 'ecr.createRepository') this.unsure.push({ type: 'repository', name: action.repositoryName });
+    if (action.kind === 'kms.createKey') this.unsure.push({ type: 'key' });
+    if (action.kind === 'kms.createAlias') this.unsure.push({ type: 'alias', name: action.aliasName });
+    if (action.kind === 'ssm.putParameter' && action.tags) this.unsure.push({ type: 'parameter', name: action.name });
   }
 
-  /** A repository or key of ours may exist without this journal knowing its id. */
+  /** Something of ours may exist without this journal knowing it (or, for a key, its id). */
   get mayHaveCreatedUnseen(): boolean {
-    return this.unsure.size > 0;
+    return this.unsure.length > 0;
+  }
+
+  /** The creates whose answers were lost, in order. */
+  get uncertain(): readonly Uncertain[] {
+    return this.unsure;
+  }
+
+  /**
+   * Records something this request turns out to have made although its answer said otherwise
+   * (a retried call finding the result of its own first, unanswered attempt).
+   */
+  claim(entry: Created): void {
+    if (!this.entries.includes(entry)) this.entries.push(entry);
   }
 
   has(type: Created['type'], id: string): boolean {

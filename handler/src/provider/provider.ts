@@ -3,20 +3,21 @@
  * request type. Knows the core and the two I/O seams (observer, runner); not the SDK.
  */
 import type { ExecutionContext, ResourceHandler, ResourceOutcome, ResourceRequest } from '../cfn/types';
-import { Attribute, CREATE_FAILED_MARKER, Property, REPLACES_TAG, Setting } from '../contract';
+import { Attribute, Property, REPLACES_TAG, Setting } from '../contract';
 import { planDelete } from '../core/delete';
-import { desiredState, environmentFromStackId, replacing, repositoryArnOf, resourceNames } from '../core/desired';
+import { desiredState, environmentFromStackId, isReplacement, replacing, repositoryArnOf, resourceNames } from '../core/desired';
 import { targetOf } from '../core/describe';
 import type { Action, Actual, Desired, Environment, Owner } from '../core/model';
-import { planConverge, planCreate } from '../core/plan';
+import { foreignAliasKey, foreignAliasMessage, planConverge } from '../core/plan';
 import { InvalidPropertiesError, awsErrorCode } from '../errors';
 import { withOrganisationDefaults } from '../props/defaults';
-import { parseIdentity, parseProperties, parseUpdateProperties, type RepositorySpec } from '../props/properties';
-import { isRepositoryNameOf, keyAliasName, REPOSITORY_NAME_PATTERN, repositoryName } from '../props/rules';
+import { parseIdentity, parseProperties, parseRetainOnDelete, parseUpdateProperties, type RepositorySpec } from '../props/properties';
+import { isRepositoryNameOf, keyAliasName, REPOSITORY_NAME_PATTERN } from '../props/rules';
 import { entryOf } from '../records';
 import { isOwnedBy } from '../core/ownership';
 import { parseSettings, type Settings } from '../props/settings';
-import { type ActionRunner, compensationPlan, type Created, execute, Journal, type RunState } from './execute';
+import { convergeDespiteTwins, createOrAdopt, type CreateTools, type KeyFinder } from './create';
+import { type ActionRunner, compensationPlan, type Created, execute, Journal } from './execute';
 
 /** What to read before planning. */
 export interface ObservationQuery {
@@ -26,6 +27,18 @@ export interface ObservationQuery {
   readonly parameterNames: readonly string[];
   /** Read the alias's key too. Off for repositories without a customer key: spares loading KMS. */
   readonly includeKey: boolean;
+  /**
+   * Also list the parameters that carry this resource's ownership tags for this repository,
+   * whatever their names (an earlier `ORG_SSM_PARAMETER_PREFIX` or base-name spelling): one
+   * DescribeParameters filtered by the tags, concurrent with the other reads. @default none
+   */
+  readonly ownedParametersOf?: { readonly owner: Owner; readonly repositoryName: string };
+  /**
+   * The `_kms_key_arn` parameter: when neither the repository nor the alias names a key (both
+   * deleted by hand), the key this parameter names is read too, so that it is reused or
+   * deleted rather than orphaned. @default none
+   */
+  readonly keyParameterName?: string;
   /**
    * Read the lifecycle and repository policies. Delete does not need them: two calls fewer
    * exposed to throttling. @default true
@@ -52,10 +65,9 @@ export interface ProviderDeps {
   readonly settings: () => Readonly<Record<string, string | undefined>>;
   /** Time compensation may take after the request's own signal was aborted. @default 10000 */
   readonly compensationTimeoutMs?: number;
+  /** Finds a key whose CreateKey answer was lost. @default - such a key is only named in the log */
+  readonly keyFinder?: KeyFinder;
 }
-
-/** Errors that mean "the name is taken": resolved by looking at who holds it. */
-const ALREADY_EXISTS = new Set(['RepositoryAlreadyExistsException', 'AlreadyExistsException', 'ParameterAlreadyExists']);
 
 export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
   const { logger } = deps;
@@ -93,55 +105,46 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     return entries;
   }
 
-  /**
-   * Creates the repository under `desired`'s name, or adopts it when it is already ours (a
-   * retried delivery). On failure, removes what this request created and reports the name
-   * only when something of ours may remain, so the Delete that follows can clean it up.
-   */
-  async function createOrAdopt(desired: Desired, settings: Settings, owner: Owner, signal: AbortSignal): Promise<ResourceOutcome> {
-    const journal = new Journal();
-    let adopted = false;
-    let leftovers = false;
-    try {
-      let state: RunState;
-      try {
-        state = await run(planCreate(desired), signal, journal);
-      } catch (error) {
-        if (!ALREADY_EXISTS.has(awsErrorCode(error) ?? '') || signal.aborted) throw error;
-        logger.info('Something with this name exists: checking whether it is ours (a retried delivery)', { error: awsErrorCode(error) });
-        if (!journal.has('repository', desired.repositoryName)) {
-          // The repository existed before: its own key is the one to keep, and a key or alias
-          // this attempt made for it is used by nothing. Parameters stay: they are desired.
-          const stray = journal.created.filter((entry) => entry.type !== 'parameter');
-          if ((await compensate(stray, settings)).length > 0) leftovers = true;
-          journal.forget(stray);
-        }
-        const actual = await deps.observer.observe(queryFor(desired), signal);
-        const plan = planConverge(desired, actual, owner);
-        // Past planConverge, an existing repository is ours: a retried delivery, adopted.
-        adopted = actual.repository !== undefined && !journal.has('repository', desired.repositoryName);
-        const converged = await run(plan, signal, journal);
-        state = { createdKeyArn: actual.repository?.kmsKeyArn ?? converged.createdKeyArn ?? actual.aliasKey?.arn };
-      }
-      return outcome(desired, state.createdKeyArn);
-    } catch (error) {
-      const remaining = await compensate(journal.created, settings);
-      // The marker only when nothing of ours can be left: anything else keeps the name, so the
-      // Delete that follows finds it by its tags.
-      const clean = remaining.length === 0 && !adopted && !leftovers && !journal.mayHaveCreatedUnseen;
-      throw withPhysicalId(error, clean ? CREATE_FAILED_MARKER : desired.repositoryName);
-    }
+  const createTools: CreateTools = {
+    observer: deps.observer,
+    logger,
+    ...(deps.keyFinder ? { keyFinder: deps.keyFinder } : {}),
+    run,
+    compensate,
+    queryFor,
+    outcome,
+    withPhysicalId,
+  };
+
+  /** An alias naming someone else's key is left alone on Update, and said so at error level. */
+  function reportForeignAlias(desired: Desired, actual: Actual, owner: Owner): void {
+    const foreign = foreignAliasKey(desired, actual, owner);
+    if (!foreign || !desired.key) return;
+    logger.error(`${foreignAliasMessage(desired.key.aliasName, foreign.arn, owner)} Left as is: the repository keeps using its own key.`, {
+      alias: desired.key.aliasName,
+      aliasKey: foreign.arn,
+      repositoryKey: actual.repository?.kmsKeyArn,
+    });
   }
 
   /**
    * The desired state of the repository `name`, judged against what exists: with `UseKmsKey`
    * left unsaid, an existing repository keeps the encryption it has (ECR fixes it at creation),
    * whatever ORG_REQUIRE_KMS_KEY says today, so an Update or a rollback never fails over a
-   * setting changed since the repository was made.
+   * setting changed since the repository was made. `lookups` adds reads that depend on the
+   * desired state (this resource's parameters under other names).
    */
-  async function observeJudged(spec: RepositorySpec, settings: Settings, env: Environment, owner: Owner, name: string, signal: AbortSignal): Promise<{ desired: Desired; actual: Actual }> {
+  async function observeJudged(
+    spec: RepositorySpec,
+    settings: Settings,
+    env: Environment,
+    owner: Owner,
+    name: string,
+    signal: AbortSignal,
+    lookups: (desired: Desired) => Partial<ObservationQuery> = () => ({}),
+  ): Promise<{ desired: Desired; actual: Actual }> {
     let desired = desiredState(spec, settings, env, owner, name);
-    let actual = await deps.observer.observe(queryFor(desired), signal);
+    let actual = await deps.observer.observe({ ...queryFor(desired), ...lookups(desired) }, signal);
     const repository = actual.repository;
     if (spec.useKmsKeyDefaulted && repository && (repository.encryptionType !== 'AES256') !== spec.useKmsKey) {
       const hasKey = repository.encryptionType !== 'AES256';
@@ -152,15 +155,18 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
       }
       desired = desiredState({ ...spec, useKmsKey: hasKey }, settings, env, owner, name);
       // The key was not looked up for a repository expected without one: one more read, only here.
-      if (hasKey) actual = await deps.observer.observe(queryFor(desired), signal);
+      if (hasKey) actual = await deps.observer.observe({ ...queryFor(desired), ...lookups(desired) }, signal);
     }
     return { desired, actual };
   }
 
   async function converge(spec: RepositorySpec, settings: Settings, env: Environment, owner: Owner, physicalId: string, signal: AbortSignal): Promise<ResourceOutcome> {
-    const { desired, actual } = await observeJudged(spec, settings, env, owner, physicalId, signal);
-    const state = await run(planConverge(desired, actual, owner), signal, new Journal());
-    return outcome(desired, state.createdKeyArn ?? actual.repository?.kmsKeyArn ?? actual.aliasKey?.arn);
+    const { desired, actual } = await observeJudged(spec, settings, env, owner, physicalId, signal, (judged) =>
+      ownedLookups(judged.repositoryName, owner, judged.parameters.kmsKeyArn?.name),
+    );
+    reportForeignAlias(desired, actual, owner);
+    const { state, actual: last } = await convergeDespiteTwins(createTools, desired, owner, signal, actual);
+    return outcome(desired, state.createdKeyArn ?? last.repository?.kmsKeyArn ?? last.aliasKey?.arn ?? actual.parameterKey?.arn);
   }
 
   /**
@@ -201,6 +207,10 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
       logger.info('The physical id names no repository of ours: nothing to delete', { physicalResourceId: physicalId });
       return done;
     }
+    if (parseRetainOnDelete(request.properties)) {
+      logger.info('RetainOnDelete is true: the repository, its images, key and parameters stay', { physicalResourceId: physicalId });
+      return done;
+    }
     // The repository name is the physical id; the parameter names come from the base name.
     const identity = parseIdentity(request.properties);
     if (!identity) logger.warn('The deleted resource’s names do not parse: deleting the repository and its key only');
@@ -215,6 +225,7 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
         // UseKmsKey left unsaid: the key the organisation's setting gave it, if any.
         includeKey: identity ? (identity.useKmsKeyDefaulted ? settings.requireKmsKey : identity.useKmsKey) : true,
         includePolicies: false,
+        ...ownedLookups(physicalId, owner, names?.kmsKeyArnParameter),
       },
       signal,
     );
@@ -237,7 +248,7 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
       const spec = withOrganisationDefaults(parseProperties(request.properties, settings.mandatoryTags), settings, true);
       const desired = desiredState(spec, settings, env, owner);
       context.claimPhysicalId(desired.repositoryName);
-      return createOrAdopt(desired, settings, owner, signal);
+      return createOrAdopt(createTools, { desired, settings, owner, signal, requestId: request.requestId });
     }
 
     // Update, in either direction (a rollback sends the deployed properties back): the
@@ -245,14 +256,12 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     const { spec: parsed, notices } = parseUpdateProperties(request.properties, settings.mandatoryTags);
     for (const notice of notices) logger.warn(`Update: ${notice}`);
     const spec = withOrganisationDefaults(parsed, settings, false);
-    // Replacement is a change of ApplicationName or RepositoryBaseName, judged with
-    // today's rules on both sides: a new prefix setting or naming rule never renames (and so
-    // never deletes) a live repository.
+    // Replacement: the new properties no longer describe the repository the physical id names.
+    // Judged by the physical id (what exists), not by OldResourceProperties alone: a new prefix
+    // setting or naming rule never renames (and so never deletes) a live repository, and the
+    // rollback of a refused Update stays in place.
     const physicalId = request.physicalResourceId ?? '';
-    const previous = parseIdentity(request.oldProperties);
-    const renamed = previous
-      ? repositoryName(settings.organizationPrefix, previous.applicationName, previous.baseName) !== repositoryName(settings.organizationPrefix, spec.applicationName, spec.baseName)
-      : !isRepositoryNameOf(physicalId, spec.applicationName, spec.baseName);
+    const renamed = isReplacement(physicalId, spec, parseIdentity(request.oldProperties), settings.organizationPrefix);
     if (renamed) {
       const returned = await returnToReplaced(spec, settings, env, owner, physicalId, signal);
       if (returned) return returned;
@@ -262,7 +271,7 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
         from: physicalId,
         to: desired.repositoryName,
       });
-      return createOrAdopt(desired, settings, owner, signal);
+      return createOrAdopt(createTools, { desired, settings, owner, signal, requestId: request.requestId, replacing: physicalId });
     }
     // A UseKmsKey change under the same name is judged by converge against the repository's
     // actual encryption, never against OldResourceProperties: the rollback of a refused flip
@@ -275,6 +284,14 @@ function environmentOf(request: ResourceRequest): Environment {
   const env = environmentFromStackId(request.stackId);
   if (!env) throw new InvalidPropertiesError([`StackId is not a CloudFormation stack ARN: ${request.stackId}`]);
   return env;
+}
+
+/**
+ * What Update and Delete read besides the names they know: this resource's parameters under
+ * any name, by their ownership tags, and the key the `_kms_key_arn` parameter names.
+ */
+function ownedLookups(repositoryName: string, owner: Owner, keyParameterName: string | undefined): Pick<ObservationQuery, 'ownedParametersOf' | 'keyParameterName'> {
+  return { ownedParametersOf: { owner, repositoryName }, ...(keyParameterName === undefined ? {} : { keyParameterName }) };
 }
 
 /** What to read before converging a desired state. */

@@ -166,7 +166,7 @@ describe('the Service Catalog OU shares', () => {
 
   it('fails naming the key when the serviceCatalog context has an unknown key', () => {
     // GIVEN / WHEN / THEN
-    expect(() => givenApp([OU_A], { shareWithOus: [OU_B] })).toThrow(/`serviceCatalog.shareWithOus` is not a known key \(known: shareWithOrganizationalUnits\); got: \["ou-ab12-ef901234"\]/);
+    expect(() => givenApp([OU_A], { shareWithOus: [OU_B] })).toThrow(/`serviceCatalog.shareWithOus` is not a known key \(known: shareWithOrganizationalUnits, previousReleases\); got: \["ou-ab12-ef901234"\]/);
   });
 
   it.each([

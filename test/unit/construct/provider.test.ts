@@ -349,6 +349,12 @@ describe('OrgEcrRepositoryProvider', () => {
           Condition: { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/acme-*' } },
         },
         {
+          Sid: 'KmsListKeysToFindALostKey',
+          Effect: 'Allow',
+          Action: 'kms:ListKeys',
+          Resource: '*',
+        },
+        {
           Sid: 'KmsEcrCreateGrantOnOwnedKeys',
           Effect: 'Allow',
           Action: 'kms:CreateGrant',
@@ -375,6 +381,14 @@ describe('OrgEcrRepositoryProvider', () => {
           ],
           Resource: partitionArn(`:ssm:${REGION}:${ACCOUNT}:parameter/ECR_*`),
         },
+        { Sid: 'SsmListOwnParametersByTag', Effect: 'Allow', Action: 'ssm:DescribeParameters', Resource: '*' },
+        {
+          Sid: 'SsmDeleteOwnParametersUnderEarlierNames',
+          Effect: 'Allow',
+          Action: 'ssm:DeleteParameters',
+          Resource: partitionArn(`:ssm:${REGION}:${ACCOUNT}:parameter/*`),
+          Condition: { StringLike: { 'aws:ResourceTag/org-ecr:stack-id': ownStacks } },
+        },
         {
           Sid: 'LogsWriteOwnLogGroup',
           Effect: 'Allow',
@@ -384,14 +398,19 @@ describe('OrgEcrRepositoryProvider', () => {
       ]);
     });
 
-    it('allows "*" only for kms:CreateKey and only when the request tags the key as ours', () => {
+    it('allows "*" only for kms:CreateKey when the request tags the key as ours, for the read-only kms:ListKeys, and for ssm:DescribeParameters, which lists names only', () => {
       // GIVEN
       const stack = givenStack();
       // WHEN
       givenProvider(stack);
       // THEN
       const wildcard = policyStatements(templateOf(stack)).filter((statement) => [statement.Resource].flat().includes('*'));
-      expect(wildcard).toEqual([expect.objectContaining({ Action: 'kms:CreateKey', Condition: { StringLike: { 'aws:RequestTag/org-ecr:stack-id': ownStacks } } })]);
+      // ListKeys has no resource and no condition key; it answers key ids only (finding a key whose CreateKey answer was lost).
+      expect(wildcard).toEqual([
+        expect.objectContaining({ Action: 'kms:CreateKey', Condition: { StringLike: { 'aws:RequestTag/org-ecr:stack-id': ownStacks } } }),
+        { Sid: 'KmsListKeysToFindALostKey', Effect: 'Allow', Action: 'kms:ListKeys', Resource: '*' },
+        { Sid: 'SsmListOwnParametersByTag', Effect: 'Allow', Action: 'ssm:DescribeParameters', Resource: '*' },
+      ]);
     });
 
     it('scopes every KMS key statement by our ownership tag or our alias', () => {
@@ -488,7 +507,7 @@ describe('OrgEcrRepositoryProvider', () => {
       // THEN
       const acknowledged = provider.policy.node.metadata.filter((entry) => entry.type === 'aws:cdk:acknowledged-rules');
       const reasons = acknowledged.flatMap((entry) => Object.values(entry.data as Record<string, string>));
-      expect(reasons.length).toBe(5);
+      expect(reasons.length).toBe(6);
       for (const reason of reasons) expect(reason.length).toBeGreaterThan(80);
     });
   });

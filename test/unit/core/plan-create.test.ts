@@ -29,7 +29,7 @@ describe('planCreate', () => {
     expect(plan.map((step) => step.map((action) => action.kind))).toEqual([['ecr.createRepository'], [...policies, 'ssm.putParameter', 'ssm.putParameter']]);
   });
 
-  it('creates key, then repository with alias and key parameter, then policies and parameters, in 3 steps when a key, sharing and retention are asked for', () => {
+  it('creates key, then repository, then alias, policies and parameters, in 3 steps when a key, sharing and retention are asked for', () => {
     // GIVEN every option, rotation on
     const desired = givenDesired({ useKmsKey: true, imagesRetained: 10, shareableWithAllEnvs: true }, { keyRotation: true });
 
@@ -41,17 +41,31 @@ describe('planCreate', () => {
       [{ kind: 'kms.createKey', description: expect.stringContaining('acme-shop-orders-api'), policy: desired.key?.policy, tags: desired.childTags }],
       [
         { kind: 'ecr.createRepository', repositoryName: 'acme-shop-orders-api', key: { created: true }, tags: desired.repositoryTags, imageTagMutability: 'IMMUTABLE', exclusionFilters: [] },
-        { kind: 'kms.createAlias', aliasName: 'alias/acme-shop-orders-api', key: { created: true } },
         { kind: 'kms.enableKeyRotation', key: { created: true } },
-        { kind: 'ssm.putParameter', name: 'ECR_ORDERS_API_kms_key_arn', value: { createdKeyArn: true }, tags: desired.childTags },
       ],
       [
+        { kind: 'kms.createAlias', aliasName: 'alias/acme-shop-orders-api', key: { created: true } },
         { kind: 'ecr.putLifecyclePolicy', repositoryName: 'acme-shop-orders-api', policy: desired.lifecyclePolicy },
         { kind: 'ecr.setRepositoryPolicy', repositoryName: 'acme-shop-orders-api', policy: desired.repositoryPolicy },
+        { kind: 'ssm.putParameter', name: 'ECR_ORDERS_API_kms_key_arn', value: { createdKeyArn: true }, tags: desired.childTags },
         { kind: 'ssm.putParameter', name: 'ECR_ORDERS_API_arn', value: { text: desired.repositoryArn }, tags: desired.childTags },
         { kind: 'ssm.putParameter', name: 'ECR_ORDERS_API_name', value: { text: 'acme-shop-orders-api' }, tags: desired.childTags },
       ],
     ]);
+  });
+
+  it.each([
+    ['with a key', { useKmsKey: true }],
+    ['without a key', {}],
+  ])('writes nothing another request can see before the repository (the lock) is created, %s', (_case, spec) => {
+    // The key may go first (CreateRepository needs its ARN): no one else can see a key without its alias.
+    const plan = planCreate(givenDesired({ ...spec, imagesRetained: 10, shareableWithAllEnvs: true }, { keyRotation: true }));
+    const lockStep = plan.findIndex((step) => step.some((action) => action.kind === 'ecr.createRepository'));
+    const visibleBeforeOrWithLock = plan
+      .slice(0, lockStep + 1)
+      .flat()
+      .filter((action) => !['kms.createKey', 'kms.enableKeyRotation', 'ecr.createRepository'].includes(action.kind));
+    expect(visibleBeforeOrWithLock).toEqual([]);
   });
 
   it('leaves rotation off without a call when the setting is off', () => {

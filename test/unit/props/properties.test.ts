@@ -127,7 +127,7 @@ describe('parseProperties', () => {
     it('fails listing the known properties when an unknown one is given', () => {
       const problems = problemsOf(givenProperties({ RepositoryName: 'custom', Encrypt: 'true' }));
       expect(problems).toEqual([
-        'Unknown properties `RepositoryName`, `Encrypt`; the known properties are ApplicationName, RepositoryBaseName, UseKmsKey, ImagesRetained, ShareableWithAllEnvs, Tags, ImageTagMutability, ImageTagMutabilityExclusionFilters',
+        'Unknown properties `RepositoryName`, `Encrypt`; the known properties are ApplicationName, RepositoryBaseName, UseKmsKey, ImagesRetained, ShareableWithAllEnvs, Tags, ImageTagMutability, ImageTagMutabilityExclusionFilters, RetainOnDelete',
       ]);
     });
 
@@ -146,6 +146,7 @@ describe('parseProperties', () => {
         Tags: 'team=payments',
         ImageTagMutability: 'FROZEN',
         ImageTagMutabilityExclusionFilters: [],
+        RetainOnDelete: 'keep',
         Colour: 'blue',
       };
 
@@ -157,10 +158,10 @@ describe('parseProperties', () => {
         error = caught;
       }
 
-      // THEN one error lists all nine, and its message holds each
+      // THEN one error lists all ten, and its message holds each
       expect(error).toBeInstanceOf(InvalidPropertiesError);
       const { problems, message } = error as InvalidPropertiesError;
-      expect(problems).toHaveLength(9);
+      expect(problems).toHaveLength(10);
       for (const name of ['Colour', ...Object.values(Property)]) expect(message).toContain(`\`${name}\``);
     });
   });

@@ -23,16 +23,17 @@ describe('execute', () => {
   });
 
   it('lets every action of the failing step settle before it fails, so the journal is complete', async () => {
-    // GIVEN the alias fails in the step that also creates the repository
-    const world = new FakeWorld().failWhen('kms.createAlias');
+    // GIVEN the repository's rotation fails in the step that also creates the repository
+    const world = new FakeWorld().failWhen('kms.enableKeyRotation');
     const journal = new Journal();
 
     // WHEN the plan runs
-    await expect(execute(planCreate(givenDesired({ useKmsKey: true })), world, NEVER, journal)).rejects.toThrow('kms.createAlias');
+    await expect(execute(planCreate(givenDesired({ useKmsKey: true }, { keyRotation: true })), world, NEVER, journal)).rejects.toThrow('kms.enableKeyRotation');
 
-    // THEN the repository and key parameter of the same step are recorded; the next step never ran
-    expect(journal.created.map((entry) => entry.type)).toEqual(['key', 'repository', 'parameter']);
-    expect(world.kinds()).not.toContain('ecr.putLifecyclePolicy');
+    // THEN the repository of the same step is recorded; the next step never ran
+    expect(journal.created.map((entry) => entry.type)).toEqual(['key', 'repository']);
+    expect(world.kinds()).not.toContain('kms.createAlias');
+    expect(world.kinds()).not.toContain('ssm.putParameter');
   });
 
   it('does not record an overwritten parameter as created', async () => {

@@ -175,13 +175,16 @@ describe('the provider template', () => {
     });
   });
 
-  it("runs the provider with the construct's default timeout", () => {
+  it("runs the provider with the Timeout and MemorySize parameters, whose defaults are the construct's", () => {
     // GIVEN
     const t = provider();
     // WHEN
-    const timeout = functionOf(t).Timeout;
+    const { Timeout, MemorySize } = functionOf(t) as unknown as { Timeout: { Ref: string }; MemorySize: { Ref: string } };
     // THEN
-    expect(timeout).toBe(OrgEcrRepositoryProvider.DEFAULT_TIMEOUT_SECONDS);
+    expect(Timeout).toEqual({ Ref: 'Timeout' });
+    expect(MemorySize).toEqual({ Ref: 'MemorySize' });
+    expect(Number(t.Parameters?.Timeout?.Default)).toBe(OrgEcrRepositoryProvider.DEFAULT_TIMEOUT_SECONDS);
+    expect(Number(t.Parameters?.MemorySize?.Default)).toBe(OrgEcrRepositoryProvider.DEFAULT_MEMORY_SIZE);
   });
 
   it('publishes the ServiceToken as the contract export and SSM parameter', () => {
@@ -251,12 +254,13 @@ describe('the Service Catalog template', () => {
     expect(constraint.Properties).not.toHaveProperty('RoleArn');
   });
 
-  it("names the product's only version after the package version", () => {
+  it("names the product's current version by the ProductVersion parameter, whose default is the package version", () => {
     // GIVEN
     const catalog = template('templates/service-catalog.yaml');
     // WHEN
     const [, product] = resourcesOfType(catalog, 'AWS::ServiceCatalog::CloudFormationProduct')[0]!;
     // THEN
-    expect((product.Properties?.ProvisioningArtifactParameters as Array<{ Name: string }>).map((artifact) => artifact.Name)).toEqual([packageVersion()]);
+    expect((product.Properties?.ProvisioningArtifactParameters as Array<{ Name: unknown }>)[0]?.Name).toEqual({ Ref: 'ProductVersion' });
+    expect(catalog.Parameters?.ProductVersion?.Default).toBe(packageVersion());
   });
 });

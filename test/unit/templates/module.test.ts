@@ -61,6 +61,7 @@ describe('the module fragment', () => {
       ShareableWithAllEnvs: 'false',
       ImageTagMutability: '',
       ImageTagMutabilityExclusionFilters: '',
+      RetainOnDelete: 'false',
       Tags: '',
       ServiceToken: '{{resolve:ssm:/org-ecr/service-token}}',
     });
