@@ -369,6 +369,12 @@ describe('OrgEcrRepositoryProvider', () => {
           Condition: { StringLike: { 'aws:ResourceTag/org-ecr:stack-id': ownStacks } },
         },
         {
+          Sid: 'CloudFormationReadStackTags',
+          Effect: 'Allow',
+          Action: 'cloudformation:DescribeStacks',
+          Resource: partitionArn(`:cloudformation:${REGION}:${ACCOUNT}:stack/*/*`),
+        },
+        {
           Sid: 'LogsWriteOwnLogGroup',
           Effect: 'Allow',
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
