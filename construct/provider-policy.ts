@@ -9,6 +9,7 @@
  * - KMS aliases: `alias/{prefix}-*`; keys found through such an alias are only read.
  * - SSM: parameters `ECR_*` under the configured path prefix; deleting, anywhere, only parameters
  *   tagged as the provider's (this resource's under an earlier prefix), found by listing by tag.
+ * - CloudFormation: DescribeStacks (read-only) on the stacks of this account and Region.
  * The one `*` resource is `kms:CreateKey`, which has no resource to name before the key
  * exists; it is allowed only when the request tags the new key as ours.
  */
@@ -68,6 +69,9 @@ export const SSM_ACTIONS = [
   'ssm:RemoveTagsFromResource',
   'ssm:ListTagsForResource',
 ] as const;
+
+/** Reading the requesting stack's tags. */
+export const CLOUDFORMATION_ACTIONS = ['cloudformation:DescribeStacks'] as const;
 
 export const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'] as const;
 
@@ -173,6 +177,11 @@ export function providerStatements(scope: IConstruct, input: ProviderPolicyInput
         resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: '*' })],
         conditions: { StringLike: { [`aws:ResourceTag/${OwnershipTag.StackId}`]: ownStacks } },
       },
+    ),
+    statement(
+      'CloudFormationReadStackTags',
+      'Create and Update copy the tags of the stack a request comes from onto its repository, key and parameters, as CloudFormation does for native resources, with DescribeStacks on the request\'s StackId; read-only, and only stacks of this account and Region (the provider serves every stack there).',
+      { actions: [...CLOUDFORMATION_ACTIONS], resources: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: '*/*' })] },
     ),
     statement('LogsWriteOwnLogGroup', 'The function writes its structured logs to its own log group only.', {
       actions: [...LOG_ACTIONS],

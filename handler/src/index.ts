@@ -11,6 +11,7 @@ import { type Clients, CLIENT_CONFIG, lazy } from './adapters/clients';
 import { AwsKeyFinder } from './adapters/key-finder';
 import { AwsObserver } from './adapters/observer';
 import { AwsActionRunner } from './adapters/runner';
+import { AwsStackTagReader, type CloudFormationLoader } from './adapters/stack-tags';
 import type { CloudFormationEvent, LambdaContextLike } from './cfn/types';
 import { jsonReplacer } from './cfn/redact';
 import { createCustomResourceHandler, type WrapperDeps } from './cfn/wrapper';
@@ -19,6 +20,8 @@ import { createRepositoryHandler } from './provider/provider';
 export interface HandlerOptions {
   /** @default - new clients with the provider's retry settings */
   readonly clients?: Clients;
+  /** Loads the CloudFormation client that reads the stack's tags. @default - {@link loadCloudFormation} */
+  readonly cloudFormation?: CloudFormationLoader;
   /** Where settings are read on each request. @default - process.env */
   readonly settings?: () => Readonly<Record<string, string | undefined>>;
   /** @default - a Powertools Logger, service `org-ecr-repository`, secrets redacted */
@@ -40,6 +43,17 @@ export function createClients(): Clients {
 }
 
 /**
+ * The CloudFormation client, loaded on first use (a chunk of its own): only Create and Update
+ * read the stack's tags, concurrently with their first AWS calls.
+ */
+export function loadCloudFormation(): CloudFormationLoader {
+  return lazy(async () => {
+    const sdk = await import('./adapters/cloudformation-client');
+    return { client: new sdk.CloudFormationClient(CLIENT_CONFIG), sdk };
+  });
+}
+
+/**
  * Builds an independent provider handler: what `handler` is, with each seam replaceable.
  * Each call has its own clients, as each Lambda execution environment does.
  */
@@ -50,6 +64,7 @@ export function createHandler(options: HandlerOptions = {}): (event: CloudFormat
     observer: new AwsObserver(clients),
     runner: new AwsActionRunner(clients),
     keyFinder: new AwsKeyFinder(clients),
+    stackTags: new AwsStackTagReader(options.cloudFormation ?? loadCloudFormation()),
     logger,
     settings: options.settings ?? (() => process.env),
   });

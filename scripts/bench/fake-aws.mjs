@@ -61,7 +61,8 @@ const fromMap = (map, key = 'Key', value = 'Value') => Object.entries(map).map((
  * performance.now()); `responses` the CloudFormation responses received, by request id.
  */
 export async function startFakeAws(options = {}) {
-  const config = { latencyMs: 0, throttleFraction: 0, seed: 1, account: '123456789012', ...options };
+  // The stack's own tags, which the provider copies onto the repository, key and parameters.
+  const config = { latencyMs: 0, throttleFraction: 0, seed: 1, account: '123456789012', stackTags: { application: 'shop', 'aws:cloudformation:stack-name': 'bench' }, ...options };
   let random = seededRandom(config.seed);
   const calls = [];
   const responses = new Map();
@@ -74,6 +75,7 @@ export async function startFakeAws(options = {}) {
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       if (req.method === 'PUT') return receiveResponse(req, res, body);
+      if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return void answerQuery(req, res, body);
       void answerAws(req, res, body);
     });
   });
@@ -98,6 +100,38 @@ export async function startFakeAws(options = {}) {
       waiters.delete(parsed.RequestId);
       waiter(parsed);
     }
+  }
+
+  /**
+   * CloudFormation speaks the AWS query protocol (form in, XML out); the provider only calls
+   * DescribeStacks, answered with `config.stackTags` for any stack id.
+   */
+  async function answerQuery(req, res, body) {
+    const form = new URLSearchParams(body);
+    const operation = form.get('Action') ?? '';
+    const attempt = Number(/attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''))?.[1] ?? 1);
+    const entry = { service: 'cloudformation', operation, attempt, start: now(), end: 0, status: 200, error: undefined };
+    calls.push(entry);
+    const throttled = attempt === 1 && config.throttleFraction > 0 && random() < config.throttleFraction;
+    if (config.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, config.latencyMs));
+    const escape = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    let text;
+    if (throttled || operation !== 'DescribeStacks') {
+      entry.status = 400;
+      entry.error = throttled ? 'Throttling' : 'InvalidAction';
+      text = `<ErrorResponse><Error><Type>Sender</Type><Code>${entry.error}</Code><Message>${throttled ? 'Rate exceeded' : `The fake does not implement ${escape(operation)}`}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
+    } else {
+      const stackId = form.get('StackName') ?? '';
+      const tags = Object.entries(config.stackTags ?? {}).map(([key, value]) => `<member><Key>${escape(key)}</Key><Value>${escape(value)}</Value></member>`).join('');
+      text =
+        `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>` +
+        `<StackId>${escape(stackId)}</StackId><StackName>${escape(stackId.split('/')[1] ?? stackId)}</StackName><CreationTime>2026-01-01T00:00:00Z</CreationTime>` +
+        `<StackStatus>CREATE_IN_PROGRESS</StackStatus><Tags>${tags}</Tags></member></Stacks></DescribeStacksResult>` +
+        `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></DescribeStacksResponse>`;
+    }
+    res.writeHead(entry.status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+    entry.end = now();
   }
 
   async function answerAws(req, res, body) {

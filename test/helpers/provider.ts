@@ -2,7 +2,7 @@
  * The business handler wired to a fake world: what the provider does, without the SDK.
  */
 import type { ResourceHandler, ResourceOutcome, ResourceRequest } from '../../handler/src/cfn/types';
-import { createRepositoryHandler } from '../../handler/src/provider/provider';
+import { createRepositoryHandler, type StackTagReader } from '../../handler/src/provider/provider';
 import { FakeWorld } from './fake-world';
 import { givenSettingsEnv } from './given';
 import { givenExecutionContext, RecordingLogger } from './requests';
@@ -17,10 +17,10 @@ export interface ProviderUnderTest {
 }
 
 /** A business handler over `world` (a new, empty one by default) with the default settings. */
-export function givenProvider(options: { world?: FakeWorld; settings?: Record<string, string | undefined> } = {}): ProviderUnderTest {
+export function givenProvider(options: { world?: FakeWorld; settings?: Record<string, string | undefined>; stackTags?: StackTagReader } = {}): ProviderUnderTest {
   const world = options.world ?? new FakeWorld();
   const logger = new RecordingLogger();
   const settings = options.settings ?? givenSettingsEnv();
-  const handler = createRepositoryHandler({ observer: world, runner: world, logger, settings: () => settings });
+  const handler = createRepositoryHandler({ observer: world, runner: world, logger, settings: () => settings, ...(options.stackTags ? { stackTags: options.stackTags } : {}) });
   return { world, logger, handler, send: (request) => handler(request, givenExecutionContext()) };
 }

@@ -13,9 +13,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ResourceOutcome } from '../cfn/types';
 import { CREATE_FAILED_MARKER } from '../contract';
-import type { Actual, Desired, Owner, Plan } from '../core/model';
+import type { Action, Actual, Desired, Owner, Plan } from '../core/model';
 import { belongsToRepository, isOwnedBy } from '../core/ownership';
 import { foreignAliasKey, foreignAliasMessage, planConverge, planCreate } from '../core/plan';
+import { lateStackTagActions } from '../core/stack-tags';
 import { awsErrorCode, ConflictError } from '../errors';
 import type { Settings } from '../props/settings';
 import { type Created, Journal, type RunState } from './execute';
@@ -45,7 +46,8 @@ export interface CreateTools {
   readonly logger: ProviderLogger;
   /** @default - an unanswered CreateKey is only named in the log */
   readonly keyFinder?: KeyFinder;
-  run(plan: Plan, signal: AbortSignal, journal: Journal): Promise<RunState>;
+  /** Runs `plan`, going on from `state` (values earlier steps produced). */
+  run(plan: Plan, signal: AbortSignal, journal: Journal, state?: RunState): Promise<RunState>;
   /** Removes journal entries; returns what could not be removed. */
   compensate(entries: readonly Created[], settings: Settings): Promise<readonly Created[]>;
   queryFor(desired: Desired): ObservationQuery;
@@ -64,6 +66,17 @@ export interface CreateRequest {
   readonly requestId: string;
   /** The physical id being replaced, when this Create is the first half of a replacing Update. */
   readonly replacing?: string;
+  /**
+   * Adds the stack's own tags to a desired state once they are read (given the repository's
+   * actual tags, kept when the stack's cannot be read). @default - no stack tags
+   */
+  readonly stackTags?: (desired: Desired, actualRepositoryTags?: Readonly<Record<string, string>>) => Promise<StackTagged>;
+}
+
+/** A desired state with the stack's tags, and which of them were copied. */
+export interface StackTagged {
+  readonly desired: Desired;
+  readonly copied: Readonly<Record<string, string>>;
 }
 
 /** The text in a key's description that names the request that created it. */
@@ -84,7 +97,7 @@ export async function createOrAdopt(tools: CreateTools, request: CreateRequest):
   try {
     let keyArn: string | undefined;
     try {
-      keyArn = (await tools.run(planCreate(desired), signal, journal)).createdKeyArn;
+      keyArn = (await createInSteps(tools, request, desired, journal)).createdKeyArn;
     } catch (error) {
       if (!isNameTaken(error) || signal.aborted) throw error;
       tools.logger.info('A name is taken: checking whose it is (a duplicate delivery, a race, or someone else)', { error: awsErrorCode(error) });
@@ -100,6 +113,26 @@ export async function createOrAdopt(tools: CreateTools, request: CreateRequest):
     const clean = remaining.length === 0 && !progress.adopted && !progress.leftovers && !journal.mayHaveCreatedUnseen;
     throw tools.withPhysicalId(error, clean ? CREATE_FAILED_MARKER : desired.repositoryName);
   }
+}
+
+/**
+ * planCreate's first step goes out while the stack's tags are being read; the steps after it
+ * are planned with them (tags never change a plan's steps), and what the first step created
+ * gets them in the step that follows anyway: no round trip more.
+ */
+async function createInSteps(tools: CreateTools, request: CreateRequest, desired: Desired, journal: Journal): Promise<RunState> {
+  if (!request.stackTags) return tools.run(planCreate(desired), request.signal, journal);
+  const [first = []] = planCreate(desired);
+  const state = await tools.run([first], request.signal, journal);
+  const tagged = await request.stackTags(desired);
+  const [next = [], ...later] = planCreate(tagged.desired).slice(1);
+  const late: Action[] = lateStackTagActions(first, desired, tagged.copied, state.createdKeyArn);
+  return tools.run([[...next, ...late], ...later], request.signal, journal, state);
+}
+
+/** The desired state with the stack's tags, given what the repository carries now. */
+async function withTagsOfStack(request: CreateRequest, desired: Desired, actual: Actual): Promise<Desired> {
+  return request.stackTags ? (await request.stackTags(desired, actual.repository?.tags)).desired : desired;
 }
 
 /**
@@ -119,7 +152,7 @@ async function adoptAndConverge(tools: CreateTools, request: CreateRequest, jour
     if (foreign && desired.key) throw new ConflictError(foreignAliasMessage(desired.key.aliasName, foreign.arn, owner));
     let plan: Plan;
     try {
-      plan = planConverge(desired, actual, owner);
+      plan = planConverge(await withTagsOfStack(request, desired, actual), actual, owner);
     } catch (error) {
       if (!(error instanceof ConflictError) || !holdsParameterLock(desired, actual, owner) || lockWaits >= PARAMETER_LOCK_ROUNDS) throw error;
       // We hold the stem's first parameter: the racer that wrote the others lost and removes them.

@@ -9,6 +9,7 @@ import { desiredState, environmentFromStackId, isReplacement, replacing, reposit
 import { targetOf } from '../core/describe';
 import type { Action, Actual, Desired, Environment, Owner } from '../core/model';
 import { foreignAliasKey, foreignAliasMessage, planConverge } from '../core/plan';
+import { withStackTags } from '../core/stack-tags';
 import { InvalidPropertiesError, awsErrorCode } from '../errors';
 import { withOrganisationDefaults } from '../props/defaults';
 import { parseIdentity, parseProperties, parseRetainOnDelete, parseUpdateProperties, type RepositorySpec } from '../props/properties';
@@ -16,8 +17,8 @@ import { isRepositoryNameOf, keyAliasName, REPOSITORY_NAME_PATTERN } from '../pr
 import { entryOf } from '../records';
 import { isOwnedBy } from '../core/ownership';
 import { parseSettings, type Settings } from '../props/settings';
-import { convergeDespiteTwins, createOrAdopt, type CreateTools, type KeyFinder } from './create';
-import { type ActionRunner, compensationPlan, type Created, execute, Journal } from './execute';
+import { convergeDespiteTwins, createOrAdopt, type CreateTools, type KeyFinder, type StackTagged } from './create';
+import { type ActionRunner, compensationPlan, type Created, execute, Journal, type RunState } from './execute';
 
 /** What to read before planning. */
 export interface ObservationQuery {
@@ -51,6 +52,12 @@ export interface Observer {
   observe(query: ObservationQuery, signal: AbortSignal): Promise<Actual>;
 }
 
+/** Reads a stack's own tags (CloudFormation DescribeStacks). */
+export interface StackTagReader {
+  /** @throws when the stack's tags cannot be read; the provider then goes on without them. */
+  read(stackId: string, signal: AbortSignal): Promise<Readonly<Record<string, string>>>;
+}
+
 export interface ProviderLogger {
   info(message: string, ...extra: Record<string, unknown>[]): void;
   warn(message: string, ...extra: Record<string, unknown>[]): void;
@@ -67,7 +74,12 @@ export interface ProviderDeps {
   readonly compensationTimeoutMs?: number;
   /** Finds a key whose CreateKey answer was lost. @default - such a key is only named in the log */
   readonly keyFinder?: KeyFinder;
+  /** Where the stack's own tags come from. @default - none: no stack tags are copied */
+  readonly stackTags?: StackTagReader;
 }
+
+/** The stack's tags, being read; `undefined` once they could not be read. */
+type PendingStackTags = Promise<Readonly<Record<string, string>> | undefined>;
 
 export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
   const { logger } = deps;
@@ -78,7 +90,7 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     else logger.warn('AWS call failed', entry);
   };
 
-  const run = (plan: readonly (readonly Action[])[], signal: AbortSignal, journal: Journal) => execute(plan, deps.runner, signal, journal, {}, onAction);
+  const run = (plan: readonly (readonly Action[])[], signal: AbortSignal, journal: Journal, state: RunState = {}) => execute(plan, deps.runner, signal, journal, state, onAction);
 
   /**
    * Removes what this request created (`entries`), giving it a second chance within the time
@@ -103,6 +115,32 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
       error: String(lastError),
     });
     return entries;
+  }
+
+  /**
+   * The stack's tags, read while the first step runs: `undefined` when they cannot be read
+   * (denied, throttled past the SDK's retries). The provider then goes on without them rather
+   * than fail a deployment, or its rollback, over tags copied from elsewhere; the
+   * organisation's mandatory tags never depend on this read.
+   */
+  function readStackTags(stackId: string, signal: AbortSignal): PendingStackTags {
+    if (!deps.stackTags) return Promise.resolve({});
+    return deps.stackTags.read(stackId, signal).catch((error: unknown) => {
+      logger.warn('Could not read the stack’s tags: going on without them (tags already on the repository stay)', { error: error instanceof Error ? error.message : String(error) });
+      return undefined;
+    });
+  }
+
+  /**
+   * Puts the stack's tags, once read, under everyone else's on a desired state (see
+   * withStackTags); `removedConsumerTags` are the keys an Update took out of `Tags`.
+   */
+  function stackTagging(pending: PendingStackTags, removedConsumerTags: readonly string[] = []) {
+    return async (desired: Desired, actualRepositoryTags?: Readonly<Record<string, string>>): Promise<StackTagged> => {
+      const result = withStackTags(desired, await pending, actualRepositoryTags, removedConsumerTags);
+      if (result.skipped.length > 0) logger.info('Stack tags not copied', { skipped: result.skipped });
+      return result;
+    };
   }
 
   const createTools: CreateTools = {
@@ -160,12 +198,21 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     return { desired, actual };
   }
 
-  async function converge(spec: RepositorySpec, settings: Settings, env: Environment, owner: Owner, physicalId: string, signal: AbortSignal): Promise<ResourceOutcome> {
+  async function converge(
+    spec: RepositorySpec,
+    settings: Settings,
+    env: Environment,
+    owner: Owner,
+    physicalId: string,
+    signal: AbortSignal,
+    tagging: ReturnType<typeof stackTagging>,
+  ): Promise<ResourceOutcome> {
     const { desired, actual } = await observeJudged(spec, settings, env, owner, physicalId, signal, (judged) =>
       ownedLookups(judged.repositoryName, owner, judged.parameters.kmsKeyArn?.name),
     );
     reportForeignAlias(desired, actual, owner);
-    const { state, actual: last } = await convergeDespiteTwins(createTools, desired, owner, signal, actual);
+    const target = (await tagging(desired, actual.repository?.tags)).desired;
+    const { state, actual: last } = await convergeDespiteTwins(createTools, target, owner, signal, actual);
     return outcome(desired, state.createdKeyArn ?? last.repository?.kmsKeyArn ?? last.aliasKey?.arn ?? actual.parameterKey?.arn);
   }
 
@@ -177,7 +224,15 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
    * Undefined when this is no such rollback: the caller replaces as usual. One read more than
    * a plain replacement (the physical id's tags), on replacing Updates only.
    */
-  async function returnToReplaced(spec: RepositorySpec, settings: Settings, env: Environment, owner: Owner, physicalId: string, signal: AbortSignal): Promise<ResourceOutcome | undefined> {
+  async function returnToReplaced(
+    spec: RepositorySpec,
+    settings: Settings,
+    env: Environment,
+    owner: Owner,
+    physicalId: string,
+    signal: AbortSignal,
+    tagging: ReturnType<typeof stackTagging>,
+  ): Promise<ResourceOutcome | undefined> {
     if (!REPOSITORY_NAME_PATTERN.test(physicalId)) return undefined;
     const current = await deps.observer.observe(
       { repositoryName: physicalId, repositoryArn: repositoryArnOf(env, physicalId), aliasName: keyAliasName(physicalId), parameterNames: [], includeKey: false, includePolicies: false },
@@ -194,7 +249,8 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
       from: physicalId,
       to: replaced,
     });
-    const state = await run(planConverge(desired, actual, owner), signal, new Journal());
+    const target = (await tagging(desired, actual.repository.tags)).desired;
+    const state = await run(planConverge(target, actual, owner), signal, new Journal());
     return outcome(desired, state.createdKeyArn ?? actual.repository.kmsKeyArn ?? actual.aliasKey?.arn);
   }
 
@@ -248,7 +304,8 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
       const spec = withOrganisationDefaults(parseProperties(request.properties, settings.mandatoryTags), settings, true);
       const desired = desiredState(spec, settings, env, owner);
       context.claimPhysicalId(desired.repositoryName);
-      return createOrAdopt(createTools, { desired, settings, owner, signal, requestId: request.requestId });
+      const stackTags = stackTagging(readStackTags(request.stackId, signal));
+      return createOrAdopt(createTools, { desired, settings, owner, signal, requestId: request.requestId, stackTags });
     }
 
     // Update, in either direction (a rollback sends the deployed properties back): the
@@ -262,8 +319,10 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     // rollback of a refused Update stays in place.
     const physicalId = request.physicalResourceId ?? '';
     const renamed = isReplacement(physicalId, spec, parseIdentity(request.oldProperties), settings.organizationPrefix);
+    // Read while the first reads or writes are in flight: no round trip more.
+    const stackTags = stackTagging(readStackTags(request.stackId, signal), renamed ? [] : removedTagKeys(request.oldProperties, spec.tags));
     if (renamed) {
-      const returned = await returnToReplaced(spec, settings, env, owner, physicalId, signal);
+      const returned = await returnToReplaced(spec, settings, env, owner, physicalId, signal, stackTags);
       if (returned) return returned;
       // A new repository: ORG_REQUIRE_KMS_KEY applies to it as to a Create.
       const desired = replacing(desiredState(withOrganisationDefaults(parsed, settings, true), settings, env, owner), physicalId);
@@ -271,12 +330,12 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
         from: physicalId,
         to: desired.repositoryName,
       });
-      return createOrAdopt(createTools, { desired, settings, owner, signal, requestId: request.requestId, replacing: physicalId });
+      return createOrAdopt(createTools, { desired, settings, owner, signal, requestId: request.requestId, replacing: physicalId, stackTags });
     }
     // A UseKmsKey change under the same name is judged by converge against the repository's
     // actual encryption, never against OldResourceProperties: the rollback of a refused flip
     // asks for what exists, and converges.
-    return converge(spec, settings, env, owner, physicalId, signal);
+    return converge(spec, settings, env, owner, physicalId, signal, stackTags);
   };
 }
 
@@ -284,6 +343,17 @@ function environmentOf(request: ResourceRequest): Environment {
   const env = environmentFromStackId(request.stackId);
   if (!env) throw new InvalidPropertiesError([`StackId is not a CloudFormation stack ARN: ${request.stackId}`]);
   return env;
+}
+
+/**
+ * The keys an Update took out of `Tags` (old properties as written, whatever else they hold):
+ * removed even when the stack's tags cannot be read, since only a stack tag may be kept then.
+ */
+function removedTagKeys(oldProperties: Readonly<Record<string, unknown>> | undefined, tags: Readonly<Record<string, string>>): string[] {
+  const old = oldProperties?.[Property.Tags];
+  if (!Array.isArray(old)) return [];
+  const keys = old.flatMap((tag: unknown) => (typeof tag === 'object' && tag !== null && typeof (tag as { Key?: unknown }).Key === 'string' ? [(tag as { Key: string }).Key] : []));
+  return keys.filter((key) => !Object.hasOwn(tags, key));
 }
 
 /**

@@ -390,6 +390,12 @@ describe('OrgEcrRepositoryProvider', () => {
           Condition: { StringLike: { 'aws:ResourceTag/org-ecr:stack-id': ownStacks } },
         },
         {
+          Sid: 'CloudFormationReadStackTags',
+          Effect: 'Allow',
+          Action: 'cloudformation:DescribeStacks',
+          Resource: partitionArn(`:cloudformation:${REGION}:${ACCOUNT}:stack/*/*`),
+        },
+        {
           Sid: 'LogsWriteOwnLogGroup',
           Effect: 'Allow',
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -507,7 +513,7 @@ describe('OrgEcrRepositoryProvider', () => {
       // THEN
       const acknowledged = provider.policy.node.metadata.filter((entry) => entry.type === 'aws:cdk:acknowledged-rules');
       const reasons = acknowledged.flatMap((entry) => Object.values(entry.data as Record<string, string>));
-      expect(reasons.length).toBe(6);
+      expect(reasons.length).toBe(7);
       for (const reason of reasons) expect(reason.length).toBeGreaterThan(80);
     });
   });
