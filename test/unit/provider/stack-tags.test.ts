@@ -67,7 +67,8 @@ describe('createRepositoryHandler with stack tags', () => {
     const { world, stack, send } = given();
     stack.tags = {};
     await send(givenCreateRequest(givenProperties()));
-    expect(world.calls.map((action) => action.kind)).toEqual(['ecr.createRepository', 'ssm.putParameter', 'ssm.putParameter']);
+    // (the lifecycle policy is the organisation's untagged-image expiry, on by default)
+    expect(world.calls.map((action) => action.kind)).toEqual(['ecr.createRepository', 'ecr.putLifecyclePolicy', 'ssm.putParameter', 'ssm.putParameter']);
   });
 
   it('creates the repository without stack tags, and says so, when the stack cannot be read', async () => {
