@@ -96,7 +96,7 @@ describe('parseProperties', () => {
     it('fails listing the known properties when an unknown one is given', () => {
       const problems = problemsOf(givenProperties({ RepositoryName: 'custom', Encrypt: 'true' }));
       expect(problems).toEqual([
-        'Unknown properties `RepositoryName`, `Encrypt`; the known properties are ApplicationName, RepositoryBaseName, UseKmsKey, ImagesRetained, ShareableWithAllEnvs, Tags, RetainOnDelete',
+        'Unknown properties `RepositoryName`, `Encrypt`; the known properties are ApplicationName, RepositoryBaseName, UseKmsKey, ImagesRetained, ShareableWithAllEnvs, ShareWithOrganization, ShareWithOrganizationalUnitPaths, LambdaPullFromEnvs, Tags, RetainOnDelete',
       ]);
     });
 
@@ -114,6 +114,9 @@ describe('parseProperties', () => {
         ShareableWithAllEnvs: 'maybe',
         Tags: 'team=payments',
         RetainOnDelete: 'keep',
+        ShareWithOrganization: 'everyone',
+        ShareWithOrganizationalUnitPaths: 'ou-ab12-11111111',
+        LambdaPullFromEnvs: 1,
         Colour: 'blue',
       };
 
@@ -125,10 +128,10 @@ describe('parseProperties', () => {
         error = caught;
       }
 
-      // THEN one error lists all eight, and its message holds each
+      // THEN one error lists all eleven, and its message holds each
       expect(error).toBeInstanceOf(InvalidPropertiesError);
       const { problems, message } = error as InvalidPropertiesError;
-      expect(problems).toHaveLength(8);
+      expect(problems).toHaveLength(11);
       for (const name of ['Colour', ...Object.values(Property)]) expect(message).toContain(`\`${name}\``);
     });
   });
