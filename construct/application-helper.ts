@@ -41,6 +41,7 @@ const CONTEXT_SUBJECTS: SettingSubjects = {
   [Setting.KmsKeyRotation]: 'kmsKeyRotation',
   [Setting.KmsKeyDeletionWindowDays]: 'kmsKeyDeletionWindowDays',
   [Setting.ParameterPrefix]: 'parameterPrefix',
+  [Setting.OrganizationId]: 'provider.organizationId',
 };
 
 /**

@@ -4,10 +4,18 @@ import type { ApplicationHelper } from './application-helper';
 import { BuilderUsageError, InvalidConfigurationError } from './errors';
 import type { OrgEcrRepositoryProvider } from './provider';
 import { OrgEcrRepository } from './repository';
+import { checkOrganizationalUnitPaths } from '../handler/src/props/sharing';
 import { checkRepository } from './validation';
 
 /** The seed's per-repository config keys, snake_case as in the seed's `EcrConfig`. */
-const CONFIG_KEYS = ['use_kms_key', 'images_retained', 'shareable_with_all_envs'] as const;
+const CONFIG_KEYS = [
+  'use_kms_key',
+  'images_retained',
+  'shareable_with_all_envs',
+  'share_with_organization',
+  'share_with_organizational_unit_paths',
+  'lambda_pull_from_envs',
+] as const;
 
 /**
  * The seed's EcrBuilder in TypeScript's camelCase: builds an {@link OrgEcrRepository} from
@@ -120,6 +128,11 @@ export class EcrBuilder {
       ...(entry.use_kms_key === undefined ? {} : { useKmsKey: value(checkBoolean('use_kms_key', entry.use_kms_key)) }),
       ...(entry.images_retained === undefined ? {} : { imagesRetained: value(checkImagesRetained('images_retained', entry.images_retained)) }),
       ...(entry.shareable_with_all_envs === undefined ? {} : { shareableWithAllEnvs: value(checkBoolean('shareable_with_all_envs', entry.shareable_with_all_envs)) }),
+      ...(entry.share_with_organization === undefined ? {} : { shareWithOrganization: value(checkBoolean('share_with_organization', entry.share_with_organization)) }),
+      ...(entry.share_with_organizational_unit_paths === undefined
+        ? {}
+        : { shareWithOrganizationalUnitPaths: value(checkOrganizationalUnitPaths('share_with_organizational_unit_paths', entry.share_with_organizational_unit_paths)) }),
+      ...(entry.lambda_pull_from_envs === undefined ? {} : { lambdaPullFromEnvs: value(checkBoolean('lambda_pull_from_envs', entry.lambda_pull_from_envs)) }),
       ...(this.provider === undefined ? {} : { provider: this.provider }),
       ...(this.serviceToken === undefined ? {} : { serviceToken: this.serviceToken }),
     });
@@ -223,6 +236,9 @@ export class EcrBuilder {
           useKmsKey: entry.use_kms_key,
           imagesRetained: entry.images_retained,
           shareableWithAllEnvs: entry.shareable_with_all_envs,
+          shareWithOrganization: entry.share_with_organization,
+          shareWithOrganizationalUnitPaths: entry.share_with_organizational_unit_paths,
+          lambdaPullFromEnvs: entry.lambda_pull_from_envs,
         },
         {
           applicationName: 'applicationName',
@@ -230,6 +246,9 @@ export class EcrBuilder {
           useKmsKey: `${baseName}.use_kms_key`,
           imagesRetained: `${baseName}.images_retained`,
           shareableWithAllEnvs: `${baseName}.shareable_with_all_envs`,
+          shareWithOrganization: `${baseName}.share_with_organization`,
+          shareWithOrganizationalUnitPaths: `${baseName}.share_with_organizational_unit_paths`,
+          lambdaPullFromEnvs: `${baseName}.lambda_pull_from_envs`,
           tags: `${baseName}.tags`,
         },
       ),

@@ -13,6 +13,7 @@ import { InvalidSettingsError } from '../handler/src/errors';
 import { RESERVED_TAG_COUNT } from '../handler/src/props/properties';
 import { checkBoolean, checkConsumerTags, checkImagesRetained, checkNamePart, type Checked } from '../handler/src/props/rules';
 import { parseSettings } from '../handler/src/props/settings';
+import { checkOrganizationalUnitPaths } from '../handler/src/props/sharing';
 
 /** The provider settings as the constructs type them. */
 export interface SettingsInput {
@@ -22,6 +23,7 @@ export interface SettingsInput {
   readonly kmsKeyRotation?: boolean;
   readonly kmsKeyDeletionWindowDays?: number;
   readonly parameterPrefix?: string;
+  readonly organizationId?: string;
 }
 
 /** How each setting is named where the user wrote it (a prop, a context key). */
@@ -35,6 +37,7 @@ export const PROVIDER_PROP_SUBJECTS: SettingSubjects = {
   [Setting.KmsKeyRotation]: 'kmsKeyRotation',
   [Setting.KmsKeyDeletionWindowDays]: 'kmsKeyDeletionWindowDays',
   [Setting.ParameterPrefix]: 'parameterPrefix',
+  [Setting.OrganizationId]: 'organizationId',
 };
 
 /** True when the value, or for a map the map itself, is a token only deploy time resolves. */
@@ -65,6 +68,7 @@ export function checkSettings(input: SettingsInput, subjects: SettingSubjects): 
     env[Setting.KmsKeyDeletionWindowDays] = String(input.kmsKeyDeletionWindowDays);
   }
   if (input.parameterPrefix !== undefined && !isUnresolved(input.parameterPrefix)) env[Setting.ParameterPrefix] = input.parameterPrefix;
+  if (input.organizationId !== undefined && !isUnresolved(input.organizationId)) env[Setting.OrganizationId] = input.organizationId;
   try {
     parseSettings(env);
     return [];
@@ -90,6 +94,9 @@ export interface RepositoryInput {
   readonly useKmsKey?: unknown;
   readonly imagesRetained?: unknown;
   readonly shareableWithAllEnvs?: unknown;
+  readonly shareWithOrganization?: unknown;
+  readonly shareWithOrganizationalUnitPaths?: unknown;
+  readonly lambdaPullFromEnvs?: unknown;
   readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -100,6 +107,12 @@ export interface RepositorySubjects {
   readonly useKmsKey: string;
   readonly imagesRetained: string;
   readonly shareableWithAllEnvs: string;
+  /** @default 'shareWithOrganization' */
+  readonly shareWithOrganization?: string;
+  /** @default 'shareWithOrganizationalUnitPaths' */
+  readonly shareWithOrganizationalUnitPaths?: string;
+  /** @default 'lambdaPullFromEnvs' */
+  readonly lambdaPullFromEnvs?: string;
   readonly tags: string;
 }
 
@@ -128,6 +141,14 @@ export function checkRepository(input: RepositoryInput, subjects: RepositorySubj
   if (known(input.useKmsKey)) verdicts.push(checkBoolean(subjects.useKmsKey, input.useKmsKey));
   if (known(input.imagesRetained)) verdicts.push(checkImagesRetained(subjects.imagesRetained, input.imagesRetained));
   if (known(input.shareableWithAllEnvs)) verdicts.push(checkBoolean(subjects.shareableWithAllEnvs, input.shareableWithAllEnvs));
+  if (known(input.shareWithOrganization)) verdicts.push(checkBoolean(subjects.shareWithOrganization ?? 'shareWithOrganization', input.shareWithOrganization));
+  if (known(input.shareWithOrganizationalUnitPaths)) {
+    const paths = input.shareWithOrganizationalUnitPaths;
+    // A list with token entries (parameters) is checked at deploy time for those entries.
+    const resolved = Array.isArray(paths) ? paths.filter((path) => !isUnresolved(path)) : paths;
+    verdicts.push(checkOrganizationalUnitPaths(subjects.shareWithOrganizationalUnitPaths ?? 'shareWithOrganizationalUnitPaths', resolved));
+  }
+  if (known(input.lambdaPullFromEnvs)) verdicts.push(checkBoolean(subjects.lambdaPullFromEnvs ?? 'lambdaPullFromEnvs', input.lambdaPullFromEnvs));
   const problems = verdicts.flatMap((verdict) => (verdict.ok ? [] : [verdict.problem]));
   return [...problems, ...checkTagMap(input.tags, subjects.tags, organisationTags)];
 }

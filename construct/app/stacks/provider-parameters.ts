@@ -20,6 +20,7 @@ export const ProviderParameter = {
   KmsKeyRotation: 'KmsKeyRotation',
   KmsKeyDeletionWindowDays: 'KmsKeyDeletionWindowDays',
   ParameterPrefix: 'ParameterPrefix',
+  OrganizationId: 'OrganizationId',
   CodeBucketPrefix: 'CodeBucketPrefix',
   CodeKey: 'CodeKey',
   CreateLaunchRole: 'CreateLaunchRole',
@@ -89,6 +90,14 @@ export const PROVIDER_PARAMETER_SPECS: Readonly<Record<ProviderParameterName, Cf
     maxLength: Limits.parameterPrefixMaxLength,
     allowedPattern: '^$|^/(?![aA][wW][sS]|[sS][sS][mM])[a-zA-Z0-9_.-]+(/[a-zA-Z0-9_.-]+){0,13}/?$',
     constraintDescription: 'empty, or a path like /platform/ecr: segments of letters, digits, ".", "_" or "-", at most 14 levels, not starting with aws or ssm',
+  },
+  [ProviderParameter.OrganizationId]: {
+    type: 'String',
+    description:
+      'The AWS Organizations id (ORG_ORGANIZATION_ID), e.g. o-a1b2c3d4e5, within which repositories with ShareWithOrganization or ShareWithOrganizationalUnitPaths are shared (aws:PrincipalOrgID, aws:PrincipalOrgPaths); a team can never share outside it. Empty: those properties are refused.',
+    default: '',
+    allowedPattern: '^$|^o-[a-z0-9]{10,32}$',
+    constraintDescription: 'empty, or o- and 10 to 32 lowercase letters or digits, e.g. o-a1b2c3d4e5',
   },
   [ProviderParameter.CodeBucketPrefix]: {
     type: 'String',
@@ -164,6 +173,7 @@ export function providerParameterGroups(): Array<{ Label: { default: string }; P
         ProviderParameter.KmsKeyRotation,
         ProviderParameter.KmsKeyDeletionWindowDays,
         ProviderParameter.ParameterPrefix,
+        ProviderParameter.OrganizationId,
       ],
     },
     { Label: { default: 'Provider code (npm run package)' }, Parameters: [ProviderParameter.CodeBucketPrefix, ProviderParameter.CodeKey] },

@@ -33,6 +33,7 @@ export function providerTemplateStack(app: App, _appHelper: ApplicationHelper): 
     kmsKeyRotation: Token.asAny(parameters[ProviderParameter.KmsKeyRotation].valueAsString) as unknown as boolean,
     kmsKeyDeletionWindowDays: parameters[ProviderParameter.KmsKeyDeletionWindowDays].valueAsNumber,
     parameterPrefix: parameters[ProviderParameter.ParameterPrefix].valueAsString,
+    organizationId: parameters[ProviderParameter.OrganizationId].valueAsString,
     code: lambda.Code.fromBucket(codeBucket, parameters[ProviderParameter.CodeKey].valueAsString),
     timeout: Duration.seconds(parameters[ProviderParameter.Timeout].valueAsNumber),
     memorySize: parameters[ProviderParameter.MemorySize].valueAsNumber,

@@ -116,8 +116,8 @@ describe('EcrBuilder', () => {
     it.each<[string, unknown, string, RegExp]>([
       ['is not an object', [1], 'repository_name', /the builder config must be an object of repository base name to its settings; got: \[1\]/],
       ['has no entry for the base name', { other: {} }, 'repository_name', /the builder config has no entry for the base name "repository_name" given to setEcrRepoBaseName; it has: other/],
-      ['has an entry that is not an object', { repository_name: true }, 'repository_name', /`repository_name` must be an object with use_kms_key, images_retained, shareable_with_all_envs; got: true/],
-      ['has an unknown key', { repository_name: { images_retain: 10 } }, 'repository_name', /`repository_name.images_retain` is not a known key \(known: use_kms_key, images_retained, shareable_with_all_envs\); got: 10/],
+      ['has an entry that is not an object', { repository_name: true }, 'repository_name', /`repository_name` must be an object with use_kms_key, images_retained, shareable_with_all_envs, share_with_organization, share_with_organizational_unit_paths, lambda_pull_from_envs; got: true/],
+      ['has an unknown key', { repository_name: { images_retain: 10 } }, 'repository_name', /`repository_name.images_retain` is not a known key \(known: use_kms_key, images_retained, shareable_with_all_envs, share_with_organization, share_with_organizational_unit_paths, lambda_pull_from_envs\); got: 10/],
       ['has a non-boolean use_kms_key', { repository_name: { use_kms_key: 'yes' } }, 'repository_name', /`repository_name.use_kms_key` must be true or false; got: "yes"/],
       ['has a zero images_retained', { repository_name: { images_retained: 0 } }, 'repository_name', /`repository_name.images_retained` must be a whole number from 1 to 10000; got: 0/],
       ['has a fractional images_retained', { repository_name: { images_retained: 1.5 } }, 'repository_name', /`repository_name.images_retained` must be a whole number from 1 to 10000; got: 1.5/],

@@ -60,6 +60,9 @@ describe('the module fragment', () => {
       ImagesRetained: '',
       ShareableWithAllEnvs: 'false',
       RetainOnDelete: 'false',
+      ShareWithOrganization: 'false',
+      ShareWithOrganizationalUnitPaths: '',
+      LambdaPullFromEnvs: 'false',
       Tags: '',
       ServiceToken: '{{resolve:ssm:/org-ecr/service-token}}',
     });
