@@ -45,6 +45,7 @@ const CONTEXT_SUBJECTS: SettingSubjects = {
   [Setting.ImageTagMutabilityExclusionFilters]: 'imageTagMutabilityExclusionFilters',
   [Setting.UntaggedImageExpiryDays]: 'untaggedImageExpiryDays',
   [Setting.RequireKmsKey]: 'requireKmsKey',
+  [Setting.OrganizationId]: 'provider.organizationId',
 };
 
 /**

@@ -4,10 +4,20 @@ import type { ApplicationHelper } from './application-helper';
 import { BuilderUsageError, InvalidConfigurationError } from './errors';
 import type { OrgEcrRepositoryProvider } from './provider';
 import { OrgEcrRepository } from './repository';
+import { checkOrganizationalUnitPaths } from '../handler/src/props/sharing';
 import { checkRepository } from './validation';
 
 /** The seed's per-repository config keys, snake_case as in the seed's `EcrConfig`. */
-const CONFIG_KEYS = ['use_kms_key', 'images_retained', 'shareable_with_all_envs', 'image_tag_mutability', 'image_tag_mutability_exclusion_filters'] as const;
+const CONFIG_KEYS = [
+  'use_kms_key',
+  'images_retained',
+  'shareable_with_all_envs',
+  'image_tag_mutability',
+  'image_tag_mutability_exclusion_filters',
+  'share_with_organization',
+  'share_with_organizational_unit_paths',
+  'lambda_pull_from_envs',
+] as const;
 
 /**
  * The seed's EcrBuilder in TypeScript's camelCase: builds an {@link OrgEcrRepository} from
@@ -125,6 +135,11 @@ export class EcrBuilder {
       ...(entry.image_tag_mutability_exclusion_filters === undefined
         ? {}
         : { imageTagMutabilityExclusionFilters: [...value(checkExclusionFilters('image_tag_mutability_exclusion_filters', entry.image_tag_mutability_exclusion_filters))] }),
+      ...(entry.share_with_organization === undefined ? {} : { shareWithOrganization: value(checkBoolean('share_with_organization', entry.share_with_organization)) }),
+      ...(entry.share_with_organizational_unit_paths === undefined
+        ? {}
+        : { shareWithOrganizationalUnitPaths: value(checkOrganizationalUnitPaths('share_with_organizational_unit_paths', entry.share_with_organizational_unit_paths)) }),
+      ...(entry.lambda_pull_from_envs === undefined ? {} : { lambdaPullFromEnvs: value(checkBoolean('lambda_pull_from_envs', entry.lambda_pull_from_envs)) }),
       ...(this.provider === undefined ? {} : { provider: this.provider }),
       ...(this.serviceToken === undefined ? {} : { serviceToken: this.serviceToken }),
     });
@@ -230,6 +245,9 @@ export class EcrBuilder {
           shareableWithAllEnvs: entry.shareable_with_all_envs,
           imageTagMutability: entry.image_tag_mutability,
           imageTagMutabilityExclusionFilters: entry.image_tag_mutability_exclusion_filters,
+          shareWithOrganization: entry.share_with_organization,
+          shareWithOrganizationalUnitPaths: entry.share_with_organizational_unit_paths,
+          lambdaPullFromEnvs: entry.lambda_pull_from_envs,
         },
         {
           applicationName: 'applicationName',
@@ -237,6 +255,9 @@ export class EcrBuilder {
           useKmsKey: `${baseName}.use_kms_key`,
           imagesRetained: `${baseName}.images_retained`,
           shareableWithAllEnvs: `${baseName}.shareable_with_all_envs`,
+          shareWithOrganization: `${baseName}.share_with_organization`,
+          shareWithOrganizationalUnitPaths: `${baseName}.share_with_organizational_unit_paths`,
+          lambdaPullFromEnvs: `${baseName}.lambda_pull_from_envs`,
           tags: `${baseName}.tags`,
           imageTagMutability: `${baseName}.image_tag_mutability`,
           imageTagMutabilityExclusionFilters: `${baseName}.image_tag_mutability_exclusion_filters`,

@@ -96,6 +96,15 @@ export interface OrgEcrRepositoryProviderProps {
   readonly requireKmsKey?: boolean;
 
   /**
+   * The AWS Organizations id (`o-` and 10 to 32 lowercase letters or digits) that repositories
+   * with `ShareWithOrganization` or `ShareWithOrganizationalUnitPaths` share within. Set by the
+   * platform team, never by a team: a repository can only be shared inside this organisation.
+   *
+   * @default - none: organisation and OU sharing are refused with a message naming this setting
+   */
+  readonly organizationId?: string;
+
+  /**
    * Memory of the provider function in MB. Measured by `npm run bench` (docs/performance.md):
    * a cold Create peaks at 57 MiB resident on Node 20 and 70 MiB on Node 24, so 128 MB would
    * fit. 256 MB is chosen because Lambda gives CPU in proportion to memory and the cold path is
@@ -187,6 +196,10 @@ export class OrgEcrRepositoryProvider extends Construct {
   public readonly timeout: Duration;
   /** The organisation's mandatory tags known at synth (consumers' tags are checked against them). */
   public readonly mandatoryTags: Record<string, string>;
+  /** The organisation id when known at synth (consumers' organisation and OU sharing are checked against it). */
+  public readonly organizationId?: string;
+  /** Whether the organisation id is set at all (a token counts: it is set, only unknown until deploy). */
+  public readonly hasOrganizationId: boolean;
   /**
    * Environment name to account id, when every entry is known at synth (repositories check
    * cross-account grants against it); `undefined` when any of it is a token.
@@ -214,6 +227,8 @@ export class OrgEcrRepositoryProvider extends Construct {
     this.timeout = props.timeout ?? Duration.seconds(OrgEcrRepositoryProvider.DEFAULT_TIMEOUT_SECONDS);
     // A token map is unknown until deploy: consumers' tags are then checked by the provider only.
     this.mandatoryTags = resolvedEntries(props.mandatoryTags);
+    if (props.organizationId !== undefined && !isUnresolved(props.organizationId) && props.organizationId.trim() !== '') this.organizationId = props.organizationId.trim();
+    this.hasOrganizationId = props.organizationId !== undefined && (isUnresolved(props.organizationId) || props.organizationId.trim() !== '');
     const accounts = props.environmentAccounts ?? {};
     this.environmentAccounts = isUnresolved(accounts) || Object.keys(resolvedEntries(accounts)).length !== Object.keys(accounts).length ? undefined : { ...accounts };
     const parameterPrefix = props.parameterPrefix ?? SettingDefault.ParameterPrefix;
@@ -311,6 +326,7 @@ function settingsEnvironment(scope: Construct, props: OrgEcrRepositoryProviderPr
   // Absent means the default (no prefix); an empty variable would say the same less clearly.
   const parameterPrefix = props.parameterPrefix ?? SettingDefault.ParameterPrefix;
   if (isUnresolved(parameterPrefix) || parameterPrefix.trim() !== '') environment[Setting.ParameterPrefix] = parameterPrefix;
+  if (props.organizationId !== undefined && (isUnresolved(props.organizationId) || props.organizationId.trim() !== '')) environment[Setting.OrganizationId] = props.organizationId;
   return { ...environment, ...repositoryDefaultsTokens(props), ...repositoryDefaultsEnvironment(props) };
 }
 

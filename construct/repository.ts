@@ -8,6 +8,7 @@ import { InvalidConstructPropsError } from './errors';
 import { OrgEcrRepositoryProvider } from './provider';
 import { type GrantTarget, grantAuthorizationToken, grantOnRepository, isServicePrincipal, PULL_ACTIONS, PUSH_ACTIONS, READ_ACTIONS } from './repository-grants';
 import { checkRemovalPolicy, checkServiceTimeout, renderTags, validateTags, warnShortServiceTimeout } from './repository-checks';
+import { checkOrganizationalUnitPaths, sharingProblems } from '../handler/src/props/sharing';
 import { checkRepository, isUnresolved, REPOSITORY_PROP_SUBJECTS } from './validation';
 
 /** Props of {@link OrgEcrRepository}: the resource contract in camelCase, plus how to find the provider. */
@@ -61,6 +62,33 @@ export interface OrgEcrRepositoryProps {
    * @default false
    */
   readonly shareableWithAllEnvs?: boolean;
+
+  /**
+   * Grant read-only pulls to every account of the organisation (`aws:PrincipalOrgID`), the one
+   * whose id the platform team set on the provider (`organizationId`). The key policy follows.
+   *
+   * @default false
+   */
+  readonly shareWithOrganization?: boolean;
+
+  /**
+   * Grant read-only pulls to the accounts of these organisational units and their child units
+   * (`aws:PrincipalOrgPaths`), each written as AWS Organizations does:
+   * `o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/`. Only units of the provider's `organizationId`.
+   *
+   * @default - no organisational unit
+   */
+  readonly shareWithOrganizationalUnitPaths?: string[];
+
+  /**
+   * Let Lambda functions of the environment accounts (other than the owner) use the
+   * repository's images: the `lambda.amazonaws.com` service principal, limited by
+   * `aws:SourceArn` to functions of those accounts in this Region, as AWS documents for
+   * cross-account container images. Read-only; the key policy follows.
+   *
+   * @default false
+   */
+  readonly lambdaPullFromEnvs?: boolean;
 
   /**
    * Tags for the repository, its key and its parameters, besides the organisation's and the
@@ -161,6 +189,7 @@ export class OrgEcrRepository extends ecr.RepositoryBase implements ITaggableV2 
   constructor(scope: Construct, id: string, props: OrgEcrRepositoryProps) {
     super(scope, id);
     const problems = checkRepository(props, REPOSITORY_PROP_SUBJECTS, props.provider?.mandatoryTags);
+    problems.push(...checkSharingAgainstProvider(props));
     if (props.provider !== undefined && props.serviceToken !== undefined) {
       problems.push('give either `provider` or `serviceToken`, not both: they name the same provider in two ways');
     }
@@ -356,5 +385,25 @@ function renderProperties(props: OrgEcrRepositoryProps): Record<string, unknown>
   if (props.shareableWithAllEnvs !== undefined) properties[Property.ShareableWithAllEnvs] = props.shareableWithAllEnvs;
   if (props.imageTagMutability !== undefined) properties[Property.ImageTagMutability] = props.imageTagMutability;
   if (props.imageTagMutabilityExclusionFilters !== undefined) properties[Property.ImageTagMutabilityExclusionFilters] = props.imageTagMutabilityExclusionFilters;
+  if (props.shareWithOrganization !== undefined) properties[Property.ShareWithOrganization] = props.shareWithOrganization;
+  if (props.shareWithOrganizationalUnitPaths !== undefined) properties[Property.ShareWithOrganizationalUnitPaths] = props.shareWithOrganizationalUnitPaths;
+  if (props.lambdaPullFromEnvs !== undefined) properties[Property.LambdaPullFromEnvs] = props.lambdaPullFromEnvs;
   return properties;
+}
+
+/**
+ * Organisation and OU sharing against the provider in the same app: refused at synth when it
+ * has no `organizationId`, or for a unit of another organisation, as a deploy would refuse it.
+ */
+function checkSharingAgainstProvider(props: OrgEcrRepositoryProps): string[] {
+  const provider = props.provider;
+  if (provider === undefined || (provider.hasOrganizationId && provider.organizationId === undefined)) return [];
+  const paths = props.shareWithOrganizationalUnitPaths;
+  const known = (value: unknown) => value !== undefined && !isUnresolved(value);
+  const request = {
+    shareWithOrganization: known(props.shareWithOrganization) && props.shareWithOrganization === true,
+    organizationalUnitPaths: known(paths) && Array.isArray(paths) ? (checkOrganizationalUnitPaths('shareWithOrganizationalUnitPaths', paths.filter((path) => !isUnresolved(path))) as { value?: string[] }).value ?? [] : [],
+  };
+  const problems = sharingProblems(request, provider.organizationId, { organization: 'shareWithOrganization', paths: 'shareWithOrganizationalUnitPaths' });
+  return problems.map((problem) => problem.replace(/\(`ORG_ORGANIZATION_ID`: CDK `organizationId`, template parameter `OrganizationId`\)/, '(the provider\'s `organizationId` prop)'));
 }

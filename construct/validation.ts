@@ -13,6 +13,7 @@ import { InvalidSettingsError } from '../handler/src/errors';
 import { RESERVED_TAG_COUNT } from '../handler/src/props/properties';
 import { checkBoolean, checkConsumerTags, checkExclusionFilters, checkImagesRetained, checkNamePart, checkTagMutability, type Checked } from '../handler/src/props/rules';
 import { parseSettings } from '../handler/src/props/settings';
+import { checkOrganizationalUnitPaths } from '../handler/src/props/sharing';
 
 /** The provider settings as the constructs type them. */
 export interface SettingsInput {
@@ -26,6 +27,7 @@ export interface SettingsInput {
   readonly imageTagMutabilityExclusionFilters?: readonly string[];
   readonly untaggedImageExpiryDays?: number;
   readonly requireKmsKey?: boolean;
+  readonly organizationId?: string;
 }
 
 /** How each setting is named where the user wrote it (a prop, a context key). */
@@ -43,6 +45,7 @@ export const PROVIDER_PROP_SUBJECTS: SettingSubjects = {
   [Setting.ImageTagMutabilityExclusionFilters]: 'imageTagMutabilityExclusionFilters',
   [Setting.UntaggedImageExpiryDays]: 'untaggedImageExpiryDays',
   [Setting.RequireKmsKey]: 'requireKmsKey',
+  [Setting.OrganizationId]: 'organizationId',
 };
 
 /** True when the value, or for a map the map itself, is a token only deploy time resolves. */
@@ -74,6 +77,7 @@ export function checkSettings(input: SettingsInput, subjects: SettingSubjects): 
   }
   if (input.parameterPrefix !== undefined && !isUnresolved(input.parameterPrefix)) env[Setting.ParameterPrefix] = input.parameterPrefix;
   Object.assign(env, repositoryDefaultsEnvironment(input));
+  if (input.organizationId !== undefined && !isUnresolved(input.organizationId)) env[Setting.OrganizationId] = input.organizationId;
   try {
     parseSettings(env);
     return [];
@@ -115,6 +119,9 @@ export interface RepositoryInput {
   readonly useKmsKey?: unknown;
   readonly imagesRetained?: unknown;
   readonly shareableWithAllEnvs?: unknown;
+  readonly shareWithOrganization?: unknown;
+  readonly shareWithOrganizationalUnitPaths?: unknown;
+  readonly lambdaPullFromEnvs?: unknown;
   readonly tags?: Readonly<Record<string, string>>;
   readonly imageTagMutability?: unknown;
   readonly imageTagMutabilityExclusionFilters?: unknown;
@@ -127,6 +134,12 @@ export interface RepositorySubjects {
   readonly useKmsKey: string;
   readonly imagesRetained: string;
   readonly shareableWithAllEnvs: string;
+  /** @default 'shareWithOrganization' */
+  readonly shareWithOrganization?: string;
+  /** @default 'shareWithOrganizationalUnitPaths' */
+  readonly shareWithOrganizationalUnitPaths?: string;
+  /** @default 'lambdaPullFromEnvs' */
+  readonly lambdaPullFromEnvs?: string;
   readonly tags: string;
   readonly imageTagMutability: string;
   readonly imageTagMutabilityExclusionFilters: string;
@@ -169,6 +182,14 @@ export function checkRepository(input: RepositoryInput, subjects: RepositorySubj
       verdicts.push({ ok: false, problem: `\`${subjects.imageTagMutabilityExclusionFilters}\` applies only with \`${subjects.imageTagMutability}\`: IMMUTABLE_WITH_EXCLUSION; got: ${JSON.stringify(input.imageTagMutability ?? "the organisation's default")}` });
     }
   }
+  if (known(input.shareWithOrganization)) verdicts.push(checkBoolean(subjects.shareWithOrganization ?? 'shareWithOrganization', input.shareWithOrganization));
+  if (known(input.shareWithOrganizationalUnitPaths)) {
+    const paths = input.shareWithOrganizationalUnitPaths;
+    // A list with token entries (parameters) is checked at deploy time for those entries.
+    const resolved = Array.isArray(paths) ? paths.filter((path) => !isUnresolved(path)) : paths;
+    verdicts.push(checkOrganizationalUnitPaths(subjects.shareWithOrganizationalUnitPaths ?? 'shareWithOrganizationalUnitPaths', resolved));
+  }
+  if (known(input.lambdaPullFromEnvs)) verdicts.push(checkBoolean(subjects.lambdaPullFromEnvs ?? 'lambdaPullFromEnvs', input.lambdaPullFromEnvs));
   const problems = verdicts.flatMap((verdict) => (verdict.ok ? [] : [verdict.problem]));
   return [...problems, ...checkTagMap(input.tags, subjects.tags, organisationTags)];
 }

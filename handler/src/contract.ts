@@ -17,6 +17,9 @@ export const Property = {
   UseKmsKey: 'UseKmsKey',
   ImagesRetained: 'ImagesRetained',
   ShareableWithAllEnvs: 'ShareableWithAllEnvs',
+  ShareWithOrganization: 'ShareWithOrganization',
+  ShareWithOrganizationalUnitPaths: 'ShareWithOrganizationalUnitPaths',
+  LambdaPullFromEnvs: 'LambdaPullFromEnvs',
   Tags: 'Tags',
   ImageTagMutability: 'ImageTagMutability',
   ImageTagMutabilityExclusionFilters: 'ImageTagMutabilityExclusionFilters',
@@ -74,6 +77,11 @@ export const Setting = {
   UntaggedImageExpiryDays: 'ORG_UNTAGGED_IMAGE_EXPIRY_DAYS',
   /** `true`: every new repository gets a customer-managed key, whatever `UseKmsKey` leaves unsaid (default `false`). */
   RequireKmsKey: 'ORG_REQUIRE_KMS_KEY',
+  /**
+   * The AWS Organizations id (`o-...`) that `ShareWithOrganization` and
+   * `ShareWithOrganizationalUnitPaths` share within; default none (those properties fail).
+   */
+  OrganizationId: 'ORG_ORGANIZATION_ID',
 } as const;
 export type SettingName = (typeof Setting)[keyof typeof Setting];
 
@@ -170,6 +178,13 @@ export const CROSS_ACCOUNT_PULL_ACTIONS = [
   'ecr:List*',
 ] as const;
 
+/**
+ * What Lambda needs to pull a function's container image from another account, for the
+ * `lambda.amazonaws.com` service principal and the function creator's account (AWS's
+ * documented cross-account statements).
+ */
+export const LAMBDA_PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] as const;
+
 /** The key actions environment accounts get on a shared repository's customer key. */
 export const CROSS_ACCOUNT_KEY_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;
 
@@ -187,6 +202,8 @@ export const Limits = {
   deletionWindowMax: 30,
   organizationPrefixMaxLength: 64,
   parameterPrefixMaxLength: 512,
+  /** OU paths one repository may share with: the repository policy is at most 10,240 characters. */
+  organizationalUnitPathsMax: 20,
   /**
    * An SSM parameter name: SSM allows 1011 characters including the parameter's ARN prefix
    * (`arn:{partition}:ssm:{region}:{account}:parameter/`, at most 64 characters in any

@@ -24,6 +24,7 @@ export const ProviderParameter = {
   ImageTagMutabilityExclusionFilters: 'ImageTagMutabilityExclusionFilters',
   UntaggedImageExpiryDays: 'UntaggedImageExpiryDays',
   RequireKmsKey: 'RequireKmsKey',
+  OrganizationId: 'OrganizationId',
   CodeBucketPrefix: 'CodeBucketPrefix',
   CodeKey: 'CodeKey',
   CreateLaunchRole: 'CreateLaunchRole',
@@ -122,6 +123,14 @@ export const PROVIDER_PARAMETER_SPECS: Readonly<Record<ProviderParameterName, Cf
     default: String(SettingDefault.RequireKmsKey),
     allowedValues: ['false', 'true'],
   },
+  [ProviderParameter.OrganizationId]: {
+    type: 'String',
+    description:
+      'The AWS Organizations id (ORG_ORGANIZATION_ID), e.g. o-a1b2c3d4e5, within which repositories with ShareWithOrganization or ShareWithOrganizationalUnitPaths are shared (aws:PrincipalOrgID, aws:PrincipalOrgPaths); a team can never share outside it. Empty: those properties are refused.',
+    default: '',
+    allowedPattern: '^$|^o-[a-z0-9]{10,32}$',
+    constraintDescription: 'empty, or o- and 10 to 32 lowercase letters or digits, e.g. o-a1b2c3d4e5',
+  },
   [ProviderParameter.CodeBucketPrefix]: {
     type: 'String',
     description:
@@ -196,6 +205,7 @@ export function providerParameterGroups(): Array<{ Label: { default: string }; P
         ProviderParameter.KmsKeyRotation,
         ProviderParameter.KmsKeyDeletionWindowDays,
         ProviderParameter.ParameterPrefix,
+        ProviderParameter.OrganizationId,
       ],
     },
     {

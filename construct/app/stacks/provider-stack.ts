@@ -6,7 +6,7 @@ import { show } from '../../../handler/src/props/rules';
 
 /** The `provider` context entry: the provider settings that are not read by the ApplicationHelper. */
 export const PROVIDER_CONTEXT_KEY = 'provider';
-const PROVIDER_KEYS = ['mandatoryTags', 'kmsKeyRotation', 'kmsKeyDeletionWindowDays', 'parameterPrefix'] as const;
+const PROVIDER_KEYS = ['mandatoryTags', 'kmsKeyRotation', 'kmsKeyDeletionWindowDays', 'parameterPrefix', 'organizationId'] as const;
 
 /**
  * The platform team's stack: the provider for the chosen environment's account and Region,

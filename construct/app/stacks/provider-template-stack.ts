@@ -38,6 +38,7 @@ export function providerTemplateStack(app: App, _appHelper: ApplicationHelper): 
     imageTagMutabilityExclusionFilters: Token.asAny(parameters[ProviderParameter.ImageTagMutabilityExclusionFilters].valueAsString) as unknown as string[],
     untaggedImageExpiryDays: parameters[ProviderParameter.UntaggedImageExpiryDays].valueAsNumber,
     requireKmsKey: Token.asAny(parameters[ProviderParameter.RequireKmsKey].valueAsString) as unknown as boolean,
+    organizationId: parameters[ProviderParameter.OrganizationId].valueAsString,
     code: lambda.Code.fromBucket(codeBucket, parameters[ProviderParameter.CodeKey].valueAsString),
     timeout: Duration.seconds(parameters[ProviderParameter.Timeout].valueAsNumber),
     memorySize: parameters[ProviderParameter.MemorySize].valueAsNumber,

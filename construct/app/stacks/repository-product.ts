@@ -33,6 +33,9 @@ export const TAG_KEY_PATTERN = `^$|^(?![aA][wW][sS]:|[oO][rR][gG]-[eE][cC][rR]:)
 /** A tag value of at most 256 of the same characters (empty allowed, as the provider allows). */
 export const TAG_VALUE_PATTERN = `^[${TAG_CHARACTERS}]{0,${Limits.tagValueMax}}$`;
 
+/** Empty, or comma-separated OU paths (the provider checks each path's ids and organisation). */
+export const OU_PATHS_PATTERN = '^$|^ *o-[a-z0-9]{10,32}/r-[0-9a-z]{4,32}(/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})*/? *( *, *o-[a-z0-9]{10,32}/r-[0-9a-z]{4,32}(/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})*/? *)*$';
+
 const BOOLEAN: Pick<CfnParameterProps, 'type' | 'allowedValues' | 'default'> = { type: 'String', allowedValues: ['false', 'true'], default: 'false' };
 
 /** The repository parameters, named as the contract's properties. */
@@ -96,6 +99,25 @@ const PARAMETERS: Readonly<Record<Exclude<keyof typeof Property, 'Tags'>, CfnPar
     description:
       'false: terminating the product (or replacing the repository) deletes the repository with its images, its key and parameters. true: they all stay. Can be changed by updating the product.',
   },
+  ShareWithOrganization: {
+    label: 'Share with the whole organisation',
+    ...BOOLEAN,
+    description: 'true: every account of the organisation (the provider\'s OrganizationId) may pull (read-only), through aws:PrincipalOrgID.',
+  },
+  ShareWithOrganizationalUnitPaths: {
+    label: 'Share with organisational units',
+    type: 'String',
+    default: '',
+    description:
+      'Comma-separated organisational-unit paths whose accounts (and those of their child units) may pull (read-only), e.g. o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/. Empty: none.',
+    allowedPattern: OU_PATHS_PATTERN,
+    constraintDescription: 'empty, or comma-separated paths like o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/',
+  },
+  LambdaPullFromEnvs: {
+    label: 'Lambda functions of the environments may pull',
+    ...BOOLEAN,
+    description: 'true: Lambda functions of the environment accounts may use the images (lambda.amazonaws.com, limited to functions of those accounts in this Region).',
+  },
 };
 
 /** Attributes that only have a value with a customer key. */
@@ -157,6 +179,10 @@ export class OrgEcrRepositoryProduct extends servicecatalog.ProductStack {
       shareableWithAllEnvs: Token.asAny(values.ShareableWithAllEnvs) as unknown as boolean,
       imageTagMutability: Token.asAny(values.ImageTagMutability) as unknown as 'IMMUTABLE',
       imageTagMutabilityExclusionFilters: Token.asAny(values.ImageTagMutabilityExclusionFilters) as unknown as string[],
+      shareWithOrganization: Token.asAny(values.ShareWithOrganization) as unknown as boolean,
+      // A comma-separated string: the provider splits it (a parameter cannot hold a list of paths and stay optional).
+      shareWithOrganizationalUnitPaths: Token.asAny(values.ShareWithOrganizationalUnitPaths) as unknown as string[],
+      lambdaPullFromEnvs: Token.asAny(values.LambdaPullFromEnvs) as unknown as boolean,
       tags: Token.asAny(tags) as unknown as Record<string, string>,
     });
     const resource = this.repository.resource.node.defaultChild as CfnResource;
@@ -177,6 +203,7 @@ export class OrgEcrRepositoryProduct extends servicecatalog.ProductStack {
         ParameterGroups: [
           { Label: { default: 'Repository' }, Parameters: [Property.ApplicationName, Property.RepositoryBaseName] },
           { Label: { default: 'Options' }, Parameters: [Property.UseKmsKey, Property.ImagesRetained, Property.ShareableWithAllEnvs, Property.ImageTagMutability, Property.ImageTagMutabilityExclusionFilters, Property.RetainOnDelete] },
+          { Label: { default: 'Sharing (read-only)' }, Parameters: [Property.ShareWithOrganization, Property.ShareWithOrganizationalUnitPaths, Property.LambdaPullFromEnvs] },
           { Label: { default: 'Tags (optional)' }, Parameters: tagParameters },
         ],
         ParameterLabels: labels,

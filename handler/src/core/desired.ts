@@ -8,6 +8,7 @@ import type { Settings } from '../props/settings';
 import type { Desired, DesiredParameter, Environment, Owner } from './model';
 import { lifecyclePolicy } from './lifecycle-policy';
 import { PULL_STATEMENT_SID } from './repository-policy';
+import { type Sharing, sharingKeyStatements, sharingStatements } from './sharing';
 
 const URL_SUFFIX: Readonly<Record<string, string>> = {
   aws: 'amazonaws.com',
@@ -57,6 +58,8 @@ export function desiredState(spec: RepositorySpec, settings: Settings, env: Envi
   const repositoryArn = repositoryArnOf(env, names.repositoryName);
   const repositoryUri = `${env.account}.dkr.ecr.${env.region}.${env.urlSuffix}/${names.repositoryName}`;
   const sharedWith = spec.shareableWithAllEnvs ? environmentAccountsOtherThan(settings, env.account) : [];
+  const sharing = sharingFor(spec, settings, env, sharedWith);
+  const sharingPolicy = sharingStatements(env, sharing);
 
   const repositoryTags: Record<string, string> = {
     ...spec.tags,
@@ -77,7 +80,7 @@ export function desiredState(spec: RepositorySpec, settings: Settings, env: Envi
           key: {
             aliasName: names.aliasName,
             description: `Encrypts the images of ECR repository ${names.repositoryName} (Org::ECR::Repository)`,
-            policy: keyPolicy(env, sharedWith, settings.providerRoleArn),
+            policy: keyPolicy(env, sharing, settings.providerRoleArn),
             rotation: settings.keyRotation,
             deletionWindowDays: settings.deletionWindowDays,
           },
@@ -85,7 +88,7 @@ export function desiredState(spec: RepositorySpec, settings: Settings, env: Envi
       : {}),
     ...lifecycleOf(spec, settings),
     ...tagMutabilityOf(spec, settings),
-    ...(sharedWith.length === 0 ? {} : { repositoryPolicy: repositoryPolicy(env, sharedWith) }),
+    ...(sharingPolicy.length === 0 ? {} : { repositoryPolicy: JSON.stringify({ Version: '2012-10-17', Statement: sharingPolicy }) }),
     repositoryTags,
     childTags,
     parameters: {
@@ -116,6 +119,24 @@ type NameParts = Pick<RepositorySpec, 'applicationName' | 'baseName'>;
  */
 export function replacing(desired: Desired, replacedName: string): Desired {
   return { ...desired, repositoryTags: { ...desired.repositoryTags, [REPLACES_TAG]: replacedName } };
+}
+
+/**
+ * Who may pull, from the spec and the settings. Organisation and OU sharing need the
+ * organisation id; without it (checked before, with a message, by the provider) they are off.
+ */
+export function sharingFor(spec: RepositorySpec, settings: Settings, env: Environment, sharedWith: readonly string[] = spec.shareableWithAllEnvs ? environmentAccountsOtherThan(settings, env.account) : []): Sharing {
+  const organizationId = settings.organizationId;
+  return {
+    accounts: sharedWith,
+    ...(spec.shareWithOrganization === true && organizationId !== undefined ? { organizationId } : {}),
+    organizationalUnitPaths: organizationId === undefined ? [] : (spec.organizationalUnitPaths ?? []).filter((path) => path.startsWith(`${organizationId}/`)),
+    lambdaAccounts: spec.lambdaPullFromEnvs === true ? environmentAccountsOtherThan(settings, env.account) : [],
+  };
+}
+
+function isAccountList(shared: Sharing | readonly string[]): shared is readonly string[] {
+  return Array.isArray(shared);
 }
 
 /** Environment accounts other than the owner, sorted and unique, so the policy is stable. */
@@ -160,7 +181,8 @@ export function repositoryPolicy(env: Environment, accounts: readonly string[]):
  * life cycle by name, which takes effect with the key itself rather than when IAM sees the
  * key's tags; when shared, the environment accounts may decrypt and describe, nothing else.
  */
-export function keyPolicy(env: Environment, sharedWith: readonly string[], providerRoleArn?: string): string {
+export function keyPolicy(env: Environment, shared: Sharing | readonly string[], providerRoleArn?: string): string {
+  const sharing: Sharing = isAccountList(shared) ? { accounts: shared, organizationalUnitPaths: [], lambdaAccounts: [] } : shared;
   const statements: object[] = [
     {
       Sid: 'OwnerAccountAdministersKey',
@@ -189,14 +211,6 @@ export function keyPolicy(env: Environment, sharedWith: readonly string[], provi
       Resource: '*',
     });
   }
-  if (sharedWith.length > 0) {
-    statements.push({
-      Sid: 'EnvironmentAccountsDecrypt',
-      Effect: 'Allow',
-      Principal: { AWS: sharedWith.map((account) => root(env, account)) },
-      Action: [...CROSS_ACCOUNT_KEY_ACTIONS],
-      Resource: '*',
-    });
-  }
+  statements.push(...sharingKeyStatements(env, sharing));
   return JSON.stringify({ Version: '2012-10-17', Id: 'org-ecr-repository-key', Statement: statements });
 }

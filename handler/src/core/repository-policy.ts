@@ -1,12 +1,13 @@
 /**
  * The repository policy is shared ground: Lambda adds its own statement when a function in
- * the account uses an image, and teams may add theirs. The provider owns exactly one
- * statement, by its Sid, and leaves every other statement as it finds it.
+ * the account uses an image, and teams may add theirs. The provider owns its statements by
+ * their Sids (sharing.ts), and leaves every other statement as it finds it.
  */
 import { samePolicy } from './ownership';
+import { PolicySid, PROVIDER_POLICY_SIDS } from './sharing';
 
-/** The Sid of the one statement the provider writes into a repository policy. */
-export const PULL_STATEMENT_SID = 'OrgEcrEnvironmentAccountsPull';
+/** The Sid of the environment accounts' statement (one of the provider's, see {@link PROVIDER_POLICY_SIDS}). */
+export const PULL_STATEMENT_SID = PolicySid.EnvironmentAccountsPull;
 
 export type PolicyChange = { readonly kind: 'none' } | { readonly kind: 'delete' } | { readonly kind: 'set'; readonly policy: string };
 
@@ -17,8 +18,8 @@ interface PolicyDocument {
 }
 
 /**
- * What to do so the repository policy holds our statement (when `ours` is given) or none of
- * ours (when not), with everybody else's statements kept.
+ * What to do so the repository policy holds our statements (those of `ours`, a policy
+ * document) and no other statement of ours, with everybody else's statements kept.
  */
 export function repositoryPolicyChange(actual: string | null, ours: string | undefined): PolicyChange {
   const current = parse(actual);
@@ -46,5 +47,7 @@ function statementsOf(document: PolicyDocument): unknown[] {
 }
 
 function isOurs(statement: unknown): boolean {
-  return typeof statement === 'object' && statement !== null && (statement as { Sid?: unknown }).Sid === PULL_STATEMENT_SID;
+  if (typeof statement !== 'object' || statement === null) return false;
+  const sid = (statement as { Sid?: unknown }).Sid;
+  return typeof sid === 'string' && PROVIDER_POLICY_SIDS.has(sid);
 }

@@ -5,6 +5,7 @@
 import { FRAMEWORK_PROPERTIES, Limits, OwnershipTag, PROPERTY_NAMES, Property, type TagMutability } from '../contract';
 import { InvalidPropertiesError } from '../errors';
 import { checkBoolean, checkConsumerTags, checkExclusionFilters, checkImagesRetained, checkNamePart, checkTagMutability, show } from './rules';
+import { checkOrganizationalUnitPaths } from './sharing';
 
 /** What a consumer asked for, validated and coerced. */
 export interface RepositorySpec {
@@ -14,6 +15,12 @@ export interface RepositorySpec {
   /** Absent: no lifecycle policy. */
   readonly imagesRetained?: number;
   readonly shareableWithAllEnvs: boolean;
+  /** Read-only pulls for every account of the organisation (`aws:PrincipalOrgID`). @default false */
+  readonly shareWithOrganization?: boolean;
+  /** OU paths ending in `/` whose accounts may pull read-only (`aws:PrincipalOrgPaths`). @default [] */
+  readonly organizationalUnitPaths?: readonly string[];
+  /** Lambda functions of the environment accounts may pull (`lambda.amazonaws.com`). @default false */
+  readonly lambdaPullFromEnvs?: boolean;
   /** The consumer's own tags (organisation and ownership tags are added by the core). */
   readonly tags: Readonly<Record<string, string>>;
   /** Absent: the organisation's default (`ORG_IMAGE_TAG_MUTABILITY`). */
@@ -93,8 +100,11 @@ function parse(
 
   // Checked on Create and Update so a typo fails early; only a Delete reads it (parseRetainOnDelete).
   const retainOnDelete = optional(properties[Property.RetainOnDelete], (value) => checkBoolean(Property.RetainOnDelete, value), false);
+  const organization = optional(properties[Property.ShareWithOrganization], (value) => checkBoolean(Property.ShareWithOrganization, value), false);
+  const unitPaths = checkOrganizationalUnitPaths(Property.ShareWithOrganizationalUnitPaths, properties[Property.ShareWithOrganizationalUnitPaths]);
+  const lambda = optional(properties[Property.LambdaPullFromEnvs], (value) => checkBoolean(Property.LambdaPullFromEnvs, value), false);
 
-  for (const checked of [applicationName, baseName, useKmsKey, shareable, imagesRetained, mutability, filters, retainOnDelete]) {
+  for (const checked of [applicationName, baseName, useKmsKey, shareable, imagesRetained, mutability, filters, retainOnDelete, organization, unitPaths, lambda]) {
     if (!checked.ok) problems.push(checked.problem);
   }
   problems.push(...tags.problems);
@@ -103,7 +113,20 @@ function parse(
       `\`${Property.ImageTagMutabilityExclusionFilters}\` applies only with \`${Property.ImageTagMutability}\`: IMMUTABLE_WITH_EXCLUSION; got ${Property.ImageTagMutability}: ${mutability.value ?? "the organisation's default"}`,
     );
   }
-  if (problems.length > 0 || !applicationName.ok || !baseName.ok || !useKmsKey.ok || !shareable.ok || !imagesRetained.ok || !mutability.ok || !filters.ok || !retainOnDelete.ok) {
+  if (
+    problems.length > 0 ||
+    !applicationName.ok ||
+    !baseName.ok ||
+    !useKmsKey.ok ||
+    !shareable.ok ||
+    !imagesRetained.ok ||
+    !mutability.ok ||
+    !filters.ok ||
+    !retainOnDelete.ok ||
+    !organization.ok ||
+    !unitPaths.ok ||
+    !lambda.ok
+  ) {
     throw new InvalidPropertiesError(problems);
   }
   const spec: RepositorySpec = {
@@ -112,6 +135,10 @@ function parse(
     useKmsKey: useKmsKey.value,
     shareableWithAllEnvs: shareable.value,
     ...(imagesRetained.value === undefined ? {} : { imagesRetained: imagesRetained.value }),
+    // Only when asked for: a spec without sharing reads as it did before these properties.
+    ...(organization.value ? { shareWithOrganization: true } : {}),
+    ...(unitPaths.value.length > 0 ? { organizationalUnitPaths: unitPaths.value } : {}),
+    ...(lambda.value ? { lambdaPullFromEnvs: true } : {}),
     tags: tags.tags,
     ...(mutability.value === undefined ? {} : { imageTagMutability: mutability.value }),
     ...(filters.value === undefined ? {} : { exclusionFilters: filters.value }),

@@ -6,6 +6,7 @@ import { Limits, PROVIDER_ROLE_ARN_ENV, Setting, SettingDefault, type TagMutabil
 import { InvalidSettingsError } from '../errors';
 import { setEntry } from '../records';
 import { checkBoolean, checkExclusionFilters, checkTagKey, checkTagMutability, checkTagValue, checkWholeNumber, type Checked, show } from './rules';
+import { ORGANIZATION_ID_PATTERN } from './sharing';
 
 export interface Settings {
   readonly organizationPrefix: string;
@@ -16,6 +17,8 @@ export interface Settings {
   readonly deletionWindowDays: number;
   /** `''` or a path ending in `/`, e.g. `/platform/ecr/`. */
   readonly parameterPrefix: string;
+  /** The AWS Organizations id (`o-...`) organisation and OU sharing stay within; absent when not set. */
+  readonly organizationId?: string;
   /** The provider's own role, named in every key policy; absent when not deployed by our construct. */
   readonly providerRoleArn?: string;
   /** A repository's tag mutability when it sets none. */
@@ -73,6 +76,11 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
 
   const parameterPrefix = parseParameterPrefix(env[Setting.ParameterPrefix], problems);
 
+  const organizationId = (env[Setting.OrganizationId] ?? '').trim();
+  if (organizationId !== '' && !ORGANIZATION_ID_PATTERN.test(organizationId)) {
+    problems.push(`\`${Setting.OrganizationId}\` must be empty or an AWS Organizations id like "o-a1b2c3d4e5" (o- and 10 to 32 lowercase letters or digits); got: ${show(organizationId)}`);
+  }
+
   const providerRoleArn = (env[PROVIDER_ROLE_ARN_ENV] ?? '').trim();
   if (providerRoleArn !== '' && !ROLE_ARN.test(providerRoleArn)) {
     problems.push(`\`${PROVIDER_ROLE_ARN_ENV}\` must be the ARN of an IAM role (set by the provider's deployment); got: ${show(providerRoleArn)}`);
@@ -88,6 +96,7 @@ export function parseSettings(env: Readonly<Record<string, string | undefined>>)
     keyRotation: rotation.value,
     deletionWindowDays: window.value,
     parameterPrefix,
+    ...(organizationId === '' ? {} : { organizationId }),
     ...(providerRoleArn === '' ? {} : { providerRoleArn }),
     ...repositoryDefaults,
   };

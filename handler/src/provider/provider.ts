@@ -18,6 +18,7 @@ import { entryOf } from '../records';
 import { isOwnedBy } from '../core/ownership';
 import { parseSettings, type Settings } from '../props/settings';
 import { convergeDespiteTwins, createOrAdopt, type CreateTools, type KeyFinder, type StackTagged } from './create';
+import { sharingProblems } from '../props/sharing';
 import { type ActionRunner, compensationPlan, type Created, execute, Journal, type RunState } from './execute';
 
 /** What to read before planning. */
@@ -302,6 +303,8 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
 
     if (request.requestType === 'Create') {
       const spec = withOrganisationDefaults(parseProperties(request.properties, settings.mandatoryTags), settings, true);
+      const unshareable = sharingProblems(spec, settings.organizationId);
+      if (unshareable.length > 0) throw new InvalidPropertiesError(unshareable);
       const desired = desiredState(spec, settings, env, owner);
       context.claimPhysicalId(desired.repositoryName);
       const stackTags = stackTagging(readStackTags(request.stackId, signal));
@@ -313,6 +316,11 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     const { spec: parsed, notices } = parseUpdateProperties(request.properties, settings.mandatoryTags);
     for (const notice of notices) logger.warn(`Update: ${notice}`);
     const spec = withOrganisationDefaults(parsed, settings, false);
+    // Sharing the settings do not allow (no ORG_ORGANIZATION_ID, a unit of another organisation)
+    // is left out with a warning, never refused: the deployed properties may have asked for it
+    // under earlier settings, and their rollback must succeed (as with mandatory tags). A Create
+    // refuses it; the CDK construct refuses it at synth against a provider in the same app.
+    for (const problem of sharingProblems(spec, settings.organizationId)) logger.warn(`Update: not shared: ${problem}`);
     // Replacement: the new properties no longer describe the repository the physical id names.
     // Judged by the physical id (what exists), not by OldResourceProperties alone: a new prefix
     // setting or naming rule never renames (and so never deletes) a live repository, and the

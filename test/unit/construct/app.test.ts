@@ -73,7 +73,7 @@ describe('the CDK app', () => {
     // GIVEN
     const context = { ...cdkJsonContext(), provider: { rotation: true } };
     // WHEN / THEN
-    expect(() => givenApp(context)).toThrow(/`provider.rotation` is not a known key \(known: mandatoryTags, kmsKeyRotation, kmsKeyDeletionWindowDays, parameterPrefix\); got: true/);
+    expect(() => givenApp(context)).toThrow(/`provider.rotation` is not a known key \(known: mandatoryTags, kmsKeyRotation, kmsKeyDeletionWindowDays, parameterPrefix, organizationId\); got: true/);
   });
 
   it('fails the synth when a finding is not acknowledged, so the clean result above means something', () => {

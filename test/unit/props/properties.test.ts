@@ -127,7 +127,7 @@ describe('parseProperties', () => {
     it('fails listing the known properties when an unknown one is given', () => {
       const problems = problemsOf(givenProperties({ RepositoryName: 'custom', Encrypt: 'true' }));
       expect(problems).toEqual([
-        'Unknown properties `RepositoryName`, `Encrypt`; the known properties are ApplicationName, RepositoryBaseName, UseKmsKey, ImagesRetained, ShareableWithAllEnvs, Tags, ImageTagMutability, ImageTagMutabilityExclusionFilters, RetainOnDelete',
+        'Unknown properties `RepositoryName`, `Encrypt`; the known properties are ApplicationName, RepositoryBaseName, UseKmsKey, ImagesRetained, ShareableWithAllEnvs, ShareWithOrganization, ShareWithOrganizationalUnitPaths, LambdaPullFromEnvs, Tags, ImageTagMutability, ImageTagMutabilityExclusionFilters, RetainOnDelete',
       ]);
     });
 
@@ -147,6 +147,9 @@ describe('parseProperties', () => {
         ImageTagMutability: 'FROZEN',
         ImageTagMutabilityExclusionFilters: [],
         RetainOnDelete: 'keep',
+        ShareWithOrganization: 'everyone',
+        ShareWithOrganizationalUnitPaths: 'ou-ab12-11111111',
+        LambdaPullFromEnvs: 1,
         Colour: 'blue',
       };
 
@@ -158,10 +161,10 @@ describe('parseProperties', () => {
         error = caught;
       }
 
-      // THEN one error lists all ten, and its message holds each
+      // THEN one error lists all thirteen, and its message holds each
       expect(error).toBeInstanceOf(InvalidPropertiesError);
       const { problems, message } = error as InvalidPropertiesError;
-      expect(problems).toHaveLength(10);
+      expect(problems).toHaveLength(13);
       for (const name of ['Colour', ...Object.values(Property)]) expect(message).toContain(`\`${name}\``);
     });
   });

@@ -1,7 +1,7 @@
 /**
  * The rollback invariant: whatever the forward Update (in place, replacing, refused for a
- * key flip or for invalid properties) and whatever the settings changed since the deploy
- * (prefix, parameter prefix, mandatory tags), the rollback CloudFormation sends (an Update
+ * key flip, for invalid properties or for sharing the settings do not allow) and whatever the
+ * settings changed since the deploy (prefix, parameter prefix, mandatory tags, organisation id), the rollback CloudFormation sends (an Update
  * with the properties swapped, then a Delete of the new id when the forward one replaced)
  * always succeeds, answers the original physical id and leaves the world as it was.
  *
@@ -17,6 +17,11 @@ import { givenCreateRequest, givenDeleteRequest, givenUpdateRequest } from '../.
 
 type Properties = Record<string, unknown>;
 
+const ORGANIZATION = 'o-a1b2c3d4e5';
+const OU = `${ORGANIZATION}/r-ab12/ou-ab12-11111111/`;
+const OTHER_OU = `${ORGANIZATION}/r-ab12/ou-ab12-22222222/`;
+const OTHER_ORGANIZATION_OU = 'o-zzzzzzzzzz/r-ab12/ou-ab12-11111111/';
+
 const tags = fc.subarray([
   { Key: 'team', Value: 'payments' },
   { Key: 'constructor', Value: 'c' },
@@ -30,6 +35,9 @@ const deployed = fc.record({
   UseKmsKey: fc.constantFrom('true', 'false'),
   ImagesRetained: fc.constantFrom('', '3', '10'),
   ShareableWithAllEnvs: fc.constantFrom('true', 'false'),
+  ShareWithOrganization: fc.constantFrom('true', 'false'),
+  ShareWithOrganizationalUnitPaths: fc.constantFrom('', OU),
+  LambdaPullFromEnvs: fc.constantFrom('true', 'false'),
   Tags: tags,
 });
 
@@ -41,6 +49,9 @@ const change = fc.record(
     UseKmsKey: fc.constantFrom('true', 'false'),
     ImagesRetained: fc.constantFrom('', '5', 'ten'),
     ShareableWithAllEnvs: fc.constantFrom('true', 'false', 'yes'),
+    ShareWithOrganization: fc.constantFrom('true', 'false', 'maybe'),
+    ShareWithOrganizationalUnitPaths: fc.constantFrom('', OU, OTHER_OU, `${OU},${OTHER_ORGANIZATION_OU}`, 'ou-ab12-11111111'),
+    LambdaPullFromEnvs: fc.constantFrom('true', 'false'),
     Tags: tags,
     Colour: fc.constant('blue'),
   },
@@ -52,6 +63,7 @@ const settings = fc.record({
   ORG_PREFIX: fc.constantFrom('acme', 'corp'),
   ORG_SSM_PARAMETER_PREFIX: fc.constantFrom('', '/platform/ecr'),
   ORG_MANDATORY_TAGS: fc.constantFrom('{"cost-center":"cc-42"}', '{"cost-center":"cc-42","team":"platform"}', '{}'),
+  ORG_ORGANIZATION_ID: fc.constantFrom('', ORGANIZATION),
 });
 
 /** Everything that lives (keys pending deletion left out), in a canonical order. */
@@ -79,7 +91,7 @@ describe('createRepositoryHandler rollback invariant (properties)', () => {
       fc.asyncProperty(deployed, change, settings, settings, async (original, delta, before, after) => {
         // GIVEN a repository deployed under the settings of the day (never clashing with them)
         const world = new FakeWorld();
-        const created = await givenProvider({ world, settings: givenSettingsEnv({ ...before, ORG_MANDATORY_TAGS: '{"cost-center":"cc-42"}' }) }).send(givenCreateRequest(original));
+        const created = await givenProvider({ world, settings: givenSettingsEnv({ ...before, ORG_MANDATORY_TAGS: '{"cost-center":"cc-42"}', ORG_ORGANIZATION_ID: ORGANIZATION }) }).send(givenCreateRequest(original));
         const id = created.physicalResourceId;
         // AND the settings changed since; the world as the deployed properties make it today
         const provider = givenProvider({ world, settings: givenSettingsEnv(after) });

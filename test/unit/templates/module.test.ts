@@ -62,6 +62,9 @@ describe('the module fragment', () => {
       ImageTagMutability: '',
       ImageTagMutabilityExclusionFilters: '',
       RetainOnDelete: 'false',
+      ShareWithOrganization: 'false',
+      ShareWithOrganizationalUnitPaths: '',
+      LambdaPullFromEnvs: 'false',
       Tags: '',
       ServiceToken: '{{resolve:ssm:/org-ecr/service-token}}',
     });
