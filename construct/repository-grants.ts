@@ -35,6 +35,10 @@ export interface GrantTarget {
   readonly ownerAccount: string;
   /** `shareableWithAllEnvs` as given: a boolean, a token or absent. */
   readonly shareableWithAllEnvs: unknown;
+  /** `shareWithOrganization` as given: a boolean, a token or absent. @default - absent */
+  readonly shareWithOrganization?: unknown;
+  /** `shareWithOrganizationalUnitPaths` as given: a list, a token or absent. @default - absent */
+  readonly shareWithOrganizationalUnitPaths?: unknown;
   /** The provider's environment accounts when known at synth. */
   readonly environmentAccounts: readonly string[] | undefined;
 }
@@ -109,7 +113,8 @@ function accountOf(target: GrantTarget, principal: iam.IPrincipal): AccountOf {
 
 /**
  * A principal of another account may pull (read-only) when the provider shares the repository
- * with its account: `shareableWithAllEnvs` and an environment account.
+ * with its account: `shareableWithAllEnvs` and an environment account, or organisation or OU
+ * sharing (whose membership only AWS Organizations knows: the account must be in it).
  */
 function checkCrossAccount(target: GrantTarget, account: string, actions: readonly string[]): void {
   const problems: string[] = [];
@@ -120,19 +125,33 @@ function checkCrossAccount(target: GrantTarget, account: string, actions: readon
     );
   }
   const shareable = target.shareableWithAllEnvs;
-  if (shareable === undefined || shareable === false) {
-    problems.push(`cannot grant ${actions.join(', ')} to account ${account}: set \`shareableWithAllEnvs: true\` so the provider lets the environment accounts pull`);
-  } else if (Token.isUnresolved(shareable)) {
+  // Organisation or OU sharing lets the account pull when it is a member: only AWS Organizations knows.
+  const byOrganization = sharesWithOrganization(target);
+  if (byOrganization === 'no' && (shareable === undefined || shareable === false)) {
+    problems.push(
+      `cannot grant ${actions.join(', ')} to account ${account}: set \`shareableWithAllEnvs: true\` so the provider lets the environment accounts pull, ` +
+        'or `shareWithOrganization` / `shareWithOrganizationalUnitPaths` for accounts of the organisation',
+    );
+  } else if (shareable !== true && byOrganization !== 'yes') {
     Annotations.of(target.scope).addWarningV2(
       'org-ecr:crossAccountGrantNeedsSharing',
-      `the grant to account ${account} works only when \`shareableWithAllEnvs\` resolves to true at deploy time`,
+      `the grant to account ${account} works only when \`shareableWithAllEnvs\`, \`shareWithOrganization\` or \`shareWithOrganizationalUnitPaths\` shares the repository with it at deploy time`,
     );
   }
   const environments = target.environmentAccounts;
-  if (environments !== undefined && !Token.isUnresolved(account) && !environments.includes(account)) {
+  if (byOrganization === 'no' && environments !== undefined && !Token.isUnresolved(account) && !environments.includes(account)) {
     problems.push(`cannot grant to account ${account}: it is not one of the provider's environment accounts (${environments.join(', ') || 'none'}), the only accounts a repository is shared with`);
   }
   if (problems.length > 0) throw new InvalidConstructPropsError(target.scope.node.path, problems);
+}
+
+/** Whether organisation or OU sharing is on: known at synth, or a token only the deploy resolves. */
+function sharesWithOrganization(target: GrantTarget): 'yes' | 'no' | 'token' {
+  const organization = target.shareWithOrganization;
+  const paths = target.shareWithOrganizationalUnitPaths;
+  if (organization === true || (Array.isArray(paths) && paths.length > 0 && !Token.isUnresolved(paths))) return 'yes';
+  if (Token.isUnresolved(organization) || Token.isUnresolved(paths)) return 'token';
+  return 'no';
 }
 
 /** IAM's action matching: case-insensitive, `*` for any characters. */

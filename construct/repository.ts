@@ -357,6 +357,8 @@ export class OrgEcrRepository extends ecr.RepositoryBase implements ITaggableV2 
       repositoryArn: this.repositoryArn,
       ownerAccount: this.stack.account,
       shareableWithAllEnvs: this.props.shareableWithAllEnvs,
+      shareWithOrganization: this.props.shareWithOrganization,
+      shareWithOrganizationalUnitPaths: this.props.shareWithOrganizationalUnitPaths,
       environmentAccounts: this.props.provider?.environmentAccounts === undefined ? undefined : Object.values(this.props.provider.environmentAccounts),
     };
   }

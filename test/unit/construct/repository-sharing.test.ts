@@ -4,6 +4,7 @@
  */
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { ApplicationHelper } from '../../../construct/application-helper';
 import { EcrBuilder } from '../../../construct/builder';
 import { OrgEcrRepository, type OrgEcrRepositoryProps } from '../../../construct/repository';
@@ -73,6 +74,43 @@ describe('OrgEcrRepository sharing props', () => {
 
   it('fails the synth naming `organizationId` when the provider’s is malformed', () => {
     expect(() => givenProvider(givenStack(), { organizationId: 'org-1' })).toThrow(/`organizationId` must be empty or an AWS Organizations id like "o-a1b2c3d4e5".*got: "org-1"/);
+  });
+});
+
+describe('OrgEcrRepository grants to another account with organisation or OU sharing', () => {
+  const MEMBER = '555555555555';
+  function givenMemberRole(app: App): iam.Role {
+    const other = new Stack(app, 'Member', { env: { account: MEMBER, region: 'eu-west-1' } });
+    return new iam.Role(other, 'Puller', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'), roleName: 'puller' });
+  }
+
+  it.each<[string, Partial<OrgEcrRepositoryProps>]>([
+    ['shareWithOrganization', { shareWithOrganization: true }],
+    ['shareWithOrganizationalUnitPaths', { shareWithOrganizationalUnitPaths: [OU] }],
+  ])('grants pulls to a role of an account outside the environment list when %s shares the repository', (_prop, props) => {
+    // GIVEN a provider whose environments do not include the member account
+    const app = new App();
+    const stack = givenStack('Owner', app);
+    const provider = givenProvider(stack, { organizationId: ORG, environmentAccounts: { dev: '222222222222' } });
+    const repo = givenRepository(stack, { provider, ...props });
+    // WHEN
+    const grant = repo.grantPull(givenMemberRole(app));
+    // THEN the role's own policy gets the pull actions; the provider's statement is the other half
+    expect(grant.success).toBe(true);
+    expect(JSON.stringify(stack.resolve(grant.principalStatements.map((statement) => statement.toStatementJson())))).toContain('ecr:BatchGetImage');
+  });
+
+  it('still refuses a push to an account of the organisation', () => {
+    const app = new App();
+    const stack = givenStack('Owner', app);
+    const repo = givenRepository(stack, { provider: givenProvider(stack, { organizationId: ORG }), shareWithOrganization: true });
+    expect(() => repo.grantPush(givenMemberRole(app))).toThrow(/the organisation shares repositories read-only .*push from the owning account/);
+  });
+
+  it('names every way to share when nothing shares the repository', () => {
+    const app = new App();
+    const repo = givenRepository(givenStack('Owner', app));
+    expect(() => repo.grantPull(givenMemberRole(app))).toThrow(/set `shareableWithAllEnvs: true` .*or `shareWithOrganization` \/ `shareWithOrganizationalUnitPaths` for accounts of the organisation/);
   });
 });
 
