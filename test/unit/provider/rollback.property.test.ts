@@ -1,7 +1,8 @@
 /**
  * The rollback invariant: whatever the forward Update (in place, replacing, refused for a
  * key flip, for invalid properties or for sharing the settings do not allow) and whatever the
- * settings changed since the deploy (prefix, parameter prefix, mandatory tags, organisation id), the rollback CloudFormation sends (an Update
+ * settings changed since the deploy (prefix, parameter prefix, mandatory tags, organisation id,
+ * tag mutability, untagged-image expiry, the key requirement), the rollback CloudFormation sends (an Update
  * with the properties swapped, then a Delete of the new id when the forward one replaced)
  * always succeeds, answers the original physical id and leaves the world as it was.
  *
@@ -28,26 +29,37 @@ const tags = fc.subarray([
   { Key: 'purpose', Value: 'api' },
 ]);
 
+/** Tag mutability a template may deploy (valid whatever the settings). */
+const mutability = fc.constantFrom<Properties>(
+  {},
+  { ImageTagMutability: 'MUTABLE' },
+  { ImageTagMutability: 'IMMUTABLE' },
+  { ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', ImageTagMutabilityExclusionFilters: 'latest,dev-*' },
+);
+
 /** What a template deployed: valid under the settings of the day. */
-const deployed = fc.record({
+const deployed = fc.tuple(fc.record({
   ApplicationName: fc.constantFrom('shop', 'Billing'),
   RepositoryBaseName: fc.constantFrom('orders-api', 'Payments.API'),
-  UseKmsKey: fc.constantFrom('true', 'false'),
+  // '' leaves it to the organisation (ORG_REQUIRE_KMS_KEY) on Create, to the repository after
+  UseKmsKey: fc.constantFrom('true', 'false', ''),
   ImagesRetained: fc.constantFrom('', '3', '10'),
   ShareableWithAllEnvs: fc.constantFrom('true', 'false'),
   ShareWithOrganization: fc.constantFrom('true', 'false'),
   ShareWithOrganizationalUnitPaths: fc.constantFrom('', OU),
   LambdaPullFromEnvs: fc.constantFrom('true', 'false'),
   Tags: tags,
-});
+}), mutability).map(([properties, tagMutability]): Properties => ({ ...properties, ...tagMutability }));
 
 /** What a forward Update may change, valid or not. */
 const change = fc.record(
   {
     ApplicationName: fc.constantFrom('shop', 'store'),
     RepositoryBaseName: fc.constantFrom('orders-api', 'orders--api', 'orders-v2'),
-    UseKmsKey: fc.constantFrom('true', 'false'),
+    UseKmsKey: fc.constantFrom('true', 'false', ''),
     ImagesRetained: fc.constantFrom('', '5', 'ten'),
+    ImageTagMutability: fc.constantFrom('', 'MUTABLE', 'IMMUTABLE', 'IMMUTABLE_WITH_EXCLUSION', 'FROZEN'),
+    ImageTagMutabilityExclusionFilters: fc.constantFrom('', 'latest', 'not a filter'),
     ShareableWithAllEnvs: fc.constantFrom('true', 'false', 'yes'),
     ShareWithOrganization: fc.constantFrom('true', 'false', 'maybe'),
     ShareWithOrganizationalUnitPaths: fc.constantFrom('', OU, OTHER_OU, `${OU},${OTHER_ORGANIZATION_OU}`, 'ou-ab12-11111111'),
@@ -64,6 +76,9 @@ const settings = fc.record({
   ORG_SSM_PARAMETER_PREFIX: fc.constantFrom('', '/platform/ecr'),
   ORG_MANDATORY_TAGS: fc.constantFrom('{"cost-center":"cc-42"}', '{"cost-center":"cc-42","team":"platform"}', '{}'),
   ORG_ORGANIZATION_ID: fc.constantFrom('', ORGANIZATION),
+  ORG_IMAGE_TAG_MUTABILITY: fc.constantFrom('IMMUTABLE', 'MUTABLE'),
+  ORG_UNTAGGED_IMAGE_EXPIRY_DAYS: fc.constantFrom('0', '14', '30'),
+  ORG_REQUIRE_KMS_KEY: fc.constantFrom('false', 'true'),
 });
 
 /** Everything that lives (keys pending deletion left out), in a canonical order. */
@@ -91,7 +106,13 @@ describe('createRepositoryHandler rollback invariant (properties)', () => {
       fc.asyncProperty(deployed, change, settings, settings, async (original, delta, before, after) => {
         // GIVEN a repository deployed under the settings of the day (never clashing with them)
         const world = new FakeWorld();
-        const created = await givenProvider({ world, settings: givenSettingsEnv({ ...before, ORG_MANDATORY_TAGS: '{"cost-center":"cc-42"}', ORG_ORGANIZATION_ID: ORGANIZATION }) }).send(givenCreateRequest(original));
+        const deploySettings = {
+          ...before,
+          ORG_MANDATORY_TAGS: '{"cost-center":"cc-42"}',
+          ORG_ORGANIZATION_ID: ORGANIZATION,
+          ...(original.UseKmsKey === 'false' ? { ORG_REQUIRE_KMS_KEY: 'false' } : {}),
+        };
+        const created = await givenProvider({ world, settings: givenSettingsEnv(deploySettings) }).send(givenCreateRequest(original));
         const id = created.physicalResourceId;
         // AND the settings changed since; the world as the deployed properties make it today
         const provider = givenProvider({ world, settings: givenSettingsEnv(after) });
