@@ -123,6 +123,11 @@ export class OrgEcrPortfolio extends Construct {
       ...endUserPrincipal(this, endUserRoleName),
     });
     endUser.cfnOptions.condition = hasEndUser;
+    // Reported against the parameter's default, which the validator attributes to the stack.
+    Validations.of(stack).acknowledge({
+      id: 'CloudFormation-Validate::W1030',
+      reason: 'The empty default means "no end-user role": the association only exists, and the ARN is only built, when EndUserRoleName is given (condition HasEndUserRole).',
+    });
     if (props.shareWithOrganizationalUnits !== undefined && props.shareWithOrganizationalUnits.length > 0) {
       new OrgEcrPortfolioShares(this, 'OrganizationalUnitShares', { portfolio: this.portfolio, organizationalUnitIds: props.shareWithOrganizationalUnits });
     }
