@@ -115,14 +115,21 @@ export function acknowledgementsOf(stack: Stack): Acknowledgements {
     if (!CfnResource.isCfnResource(construct) || Stack.of(construct) !== stack) continue;
     const acknowledged = new Map<string, string>();
     for (let scope: IConstruct | undefined = construct; scope !== undefined && scope !== stack; scope = scope.node.scope) {
-      for (const entry of scope.node.metadata) {
-        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
-        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) acknowledged.set(id.replace(/^annotation::/i, ''), reason);
-      }
+      for (const [id, reason] of ownAcknowledgements(scope)) acknowledged.set(id, reason);
     }
     if (acknowledged.size > 0) byLogicalId.set(stack.resolve(construct.logicalId) as string, acknowledged);
   }
   return byLogicalId;
+}
+
+/** Rule id to reason, acknowledged on `scope` itself (not on its children). */
+function ownAcknowledgements(scope: IConstruct): Map<string, string> {
+  const acknowledged = new Map<string, string>();
+  for (const entry of scope.node.metadata) {
+    if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+    for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) acknowledged.set(id.replace(/^annotation::/i, ''), reason);
+  }
+  return acknowledged;
 }
 
 /** The app's stack a shipped template is generated from (cdk.json's context); none for hand-written templates. */
@@ -150,6 +157,11 @@ export function carryOverAcknowledgements(file: string, include: cfninc.CfnInclu
       Validations.of(include.getResource(logicalId)).acknowledge({ id, reason });
       applied.push(`${logicalId}: ${id}: ${reason}`);
     }
+  }
+  // Findings on parameters are the stack's: so are the acknowledgements made on the stack itself.
+  for (const [id, reason] of ownAcknowledgements(source)) {
+    Validations.of(Stack.of(include)).acknowledge({ id, reason });
+    applied.push(`(stack): ${id}: ${reason}`);
   }
   return applied;
 }
