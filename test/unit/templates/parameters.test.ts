@@ -9,6 +9,7 @@ import { Limits, Setting } from '../../../handler/src/contract';
 import { InvalidSettingsError } from '../../../handler/src/errors';
 import { checkImagesRetained, checkNamePart, checkTagKey, checkTagValue } from '../../../handler/src/props/rules';
 import { parseSettings } from '../../../handler/src/props/settings';
+import { checkOrganizationalUnitPaths } from '../../../handler/src/props/sharing';
 import { absolute, loadTemplate } from '../../helpers/templates';
 
 type Parameter = { AllowedPattern?: string; MinLength?: number; MaxLength?: number; MinValue?: number; MaxValue?: number; Default?: unknown };
@@ -171,5 +172,37 @@ describe('the provider template parameters', () => {
     // THEN
     expect(accepts(parameter, 'a'.repeat(parameter.MaxLength ?? 0))).toBe(true);
     expect(longest.length).toBeLessThanOrEqual(63);
+  });
+});
+
+describe('the organisation sharing parameters', () => {
+  const hex = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_A/'.split('')), minLength: min, maxLength: max });
+  /** OU paths as people write them, valid or slightly off (short ids, capitals, a missing root). */
+  const path = fc
+    .record({
+      organization: fc.oneof(hex(8, 12), fc.constant('a1b2c3d4e5')),
+      root: fc.oneof(hex(3, 5), fc.constant('ab12')),
+      units: fc.array(fc.tuple(fc.oneof(hex(3, 5), fc.constant('ab12')), fc.oneof(hex(7, 9), fc.constant('11111111'))), { maxLength: 3 }),
+      slash: fc.boolean(),
+    })
+    .map(({ organization, root, units, slash }) => `o-${organization}/r-${root}${units.map(([a, b]) => `/ou-${a}-${b}`).join('')}${slash ? '/' : ''}`);
+  const list = fc.array(path, { minLength: 1, maxLength: 5 }).chain((paths) => fc.constantFrom(', ', ',').map((separator) => paths.join(separator)));
+
+  it.each([PRODUCT, 'templates/consumer-example.yaml'])('never lets %s accept ShareWithOrganizationalUnitPaths the provider refuses, and accepts well-formed ones', (file) => {
+    // GIVEN
+    const parameter = parameterOf(file, 'ShareWithOrganizationalUnitPaths');
+    // WHEN / THEN
+    fc.assert(fc.property(list, (value) => !accepts(parameter, value) || checkOrganizationalUnitPaths('ShareWithOrganizationalUnitPaths', value).ok));
+    expect(accepts(parameter, '')).toBe(true);
+    expect(accepts(parameter, 'o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/, o-a1b2c3d4e5/r-ab12')).toBe(true);
+    expect(accepts(parameter, 'ou-ab12-11111111')).toBe(false);
+  });
+
+  it('accepts an OrganizationId exactly when the provider does', () => {
+    // GIVEN
+    const parameter = parameterOf(PROVIDER, 'OrganizationId');
+    // WHEN / THEN
+    fc.assert(fc.property(fc.oneof(hex(0, 40).map((id) => `o-${id}`), printableAscii), (value) => accepts(parameter, value) === settingAccepted(Setting.OrganizationId, value)));
+    expect(accepts(parameter, '')).toBe(true);
   });
 });
