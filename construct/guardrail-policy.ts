@@ -55,6 +55,15 @@ export const TAG_WRITE_ACTIONS = [
   'tag:UntagResources',
 ] as const;
 
+/**
+ * The calls among {@link TAG_WRITE_ACTIONS} that add tags. IAM matches the tag key of
+ * `aws:RequestTag/...` and `aws:ResourceTag/...` ignoring case, while `aws:TagKeys` compares
+ * exact strings: a tag `ORG-ECR:Stack-Id` escapes a `org-ecr:*` pattern yet satisfies the
+ * provider's `aws:ResourceTag/org-ecr:stack-id` conditions, so these are also denied by
+ * the request tag itself.
+ */
+export const TAG_ADD_ACTIONS = TAG_WRITE_ACTIONS.filter((action) => !/:Untag/.test(action));
+
 /** Administration of a key the provider owns (its policy, state, rotation, grants). */
 export const GUARDED_KEY_ACTIONS = [
   'kms:PutKeyPolicy',
@@ -167,6 +176,13 @@ export function guardrailServiceControlPolicy(input: GuardrailPolicyInput): obje
       Action: [...TAG_WRITE_ACTIONS],
       Resource: '*',
       Condition: { ...withDeployer, 'ForAnyValue:StringLike': { 'aws:TagKeys': 'org-ecr:*' } },
+    },
+    {
+      Sid: 'DenyOwnershipTagWritesInAnyCase',
+      Effect: 'Deny',
+      Action: [...TAG_ADD_ACTIONS],
+      Resource: '*',
+      Condition: { ...withDeployer, Null: { [`aws:RequestTag/${OwnershipTag.StackId}`]: 'false' } },
     },
     { Sid: 'DenyChangesToOrganisationKeys', Effect: 'Deny', Action: [...GUARDED_KEY_ACTIONS], Resource: `arn:${p}:kms:*:*:key/*`, Condition: { ...core, ...ownedKey } },
     { Sid: 'DenyChangesToOrganisationAliases', Effect: 'Deny', Action: [...GUARDED_ALIAS_ACTIONS], Resource: `arn:${p}:kms:*:*:alias/${input.organizationPrefix}-*`, Condition: core },

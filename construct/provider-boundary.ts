@@ -2,6 +2,7 @@ import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources } from './nag';
+import { OwnershipTag } from '../handler/src/contract';
 import type { ProviderStatement } from './provider-policy';
 
 /** The recommended boundary's name, the same in every account (`policy/org-ecr-provider-boundary`). */
@@ -21,9 +22,10 @@ export interface OrgEcrProviderBoundaryProps {
 
 /**
  * The recommended permissions boundary of the provider role: the most the role can ever do,
- * whatever its own policy says. ECR on organisation repositories, KMS on keys and organisation
- * aliases, SSM parameters named `ECR_*`, and CloudWatch Logs; nothing else (no IAM, no STS, no
- * other service). Its own policy narrows this further (conditions on tags and aliases);
+ * whatever its own policy says. ECR on organisation repositories (and, after an `ORG_PREFIX`
+ * change, on repositories carrying the provider's ownership tag), KMS on keys and aliases,
+ * SSM parameters named `ECR_*`, and CloudWatch Logs; nothing else (no IAM, no STS, no other
+ * service). Its own policy narrows this further (conditions on tags and aliases);
  * the boundary is what a platform team can hold the provider to without reading that policy.
  *
  * @example
@@ -74,6 +76,15 @@ function boundaryStatements(scope: Construct, prefix: string): ProviderStatement
         stack.formatArn({ service: 'kms', region: '*', resource: 'key', resourceName: '*' }),
         stack.formatArn({ service: 'kms', region: '*', resource: 'alias', resourceName: `${prefix}-*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
       ],
+    }),
+    statement('EcrOwnedRepositoriesUnderEarlierNames', 'Repositories the provider made under an earlier organisation prefix, which it still updates and deletes: only repositories carrying its ownership tag naming a stack of this account (a repository being created carries no tags yet, so this never allows creating one).', {
+      actions: ['ecr:*'],
+      resources: [stack.formatArn({ service: 'ecr', region: '*', resource: 'repository', resourceName: '*' })],
+      conditions: { StringLike: { [`aws:ResourceTag/${OwnershipTag.StackId}`]: stack.formatArn({ service: 'cloudformation', region: '*', resource: 'stack', resourceName: '*' }) } },
+    }),
+    statement('KmsAliasesOfOwnedKeys', 'Aliases the provider made under an earlier organisation prefix: an alias carries no tags, so the alias side of alias calls is any alias; KMS authorises each alias call on the key it names too, which the provider\'s own policy allows on its own keys only.', {
+      actions: ['kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias'],
+      resources: [stack.formatArn({ service: 'kms', region: '*', resource: 'alias', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
     }),
     statement('KmsCreateKey', 'kms:CreateKey has no resource before the key exists, so IAM only accepts "*".', { actions: ['kms:CreateKey'], resources: ['*'] }),
     statement('SsmRepositoryParameters', 'The repository parameters are named ECR_* under any path prefix the platform chooses.', {

@@ -1,12 +1,16 @@
 /**
  * The provider role's permissions: one statement per need, each with the reason it exists.
  * Scoping, from narrowest available to widest:
- * - ECR: repositories named `{prefix}-*` (the only names the provider can produce).
+ * - ECR: repositories named `{prefix}-*` (the only names the provider can produce); besides,
+ *   every call but CreateRepository on repositories of any name carrying the provider ownership
+ *   tag (those it made under an earlier `ORG_PREFIX`, which it still updates and deletes).
  * - KMS keys: each key's own policy names the provider role (effective at once). In IAM, only
  *   keys carrying the provider's ownership tag `org-ecr:stack-id` naming a CloudFormation
  *   stack of this account and Region AND an organisation alias (ABAC); ECR's grants
  *   additionally only through ECR in this Region and only for AWS resources.
- * - KMS aliases: `alias/{prefix}-*`; keys found through such an alias are only read.
+ * - KMS aliases: any name on the alias side (an alias carries no tags, so its owner is the
+ *   owner of the key it names); KMS also authorises every alias call on that key, which only
+ *   the provider's own keys allow. Keys found through an organisation alias are only read.
  * - SSM: parameters `ECR_*` under the configured path prefix; deleting, anywhere, only parameters
  *   tagged as the provider's (this resource's under an earlier prefix), found by listing by tag.
  * - CloudFormation: DescribeStacks (read-only) on the stacks of this account and Region.
@@ -107,6 +111,15 @@ export function providerStatements(scope: IConstruct, input: ProviderPolicyInput
       },
     ),
     statement(
+      'EcrManageOwnedRepositoriesUnderEarlierNames',
+      'After an ORG_PREFIX change the provider still updates, rolls back to and deletes the repositories it made under the earlier prefix; every repository action supports aws:ResourceTag, so those calls are allowed on any name, but only on a repository carrying the provider ownership tag naming a CloudFormation stack of this account and Region (ABAC; only the provider can write org-ecr:* tags under the organisation guardrail). Not CreateRepository: a new repository is always named with today\'s prefix.',
+      {
+        actions: ECR_ACTIONS.filter((action) => action !== 'ecr:CreateRepository'),
+        resources: [stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' })],
+        conditions: { StringLike: { [`aws:ResourceTag/${OwnershipTag.StackId}`]: ownStacks } },
+      },
+    ),
+    statement(
       'KmsCreateOwnedKeys',
       'kms:CreateKey has no resource before the key exists, so IAM only accepts "*"; the request must tag the new key with the provider ownership tag naming a CloudFormation stack of this account and Region.',
       { actions: ['kms:CreateKey'], resources: ['*'], conditions: taggedAsOurs },
@@ -122,9 +135,9 @@ export function providerStatements(scope: IConstruct, input: ProviderPolicyInput
       { actions: [...KMS_OWNED_KEY_ACTIONS], resources: [keys], conditions: ownedKey },
     ),
     statement(
-      'KmsManageOrganisationAliases',
-      'Each customer key gets the alias alias/{repository name}; alias calls are also authorised on the alias, limited here to the organisation prefix.',
-      { actions: [...KMS_ALIAS_ACTIONS], resources: [stack.formatArn({ service: 'kms', resource: 'alias', resourceName: `${prefix}-*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })] },
+      'KmsManageAliasesOfOwnedKeys',
+      'Each customer key gets the alias alias/{repository name}, and a repository made under an earlier ORG_PREFIX keeps alias/{earlier name}, which the provider deletes with it and repairs on Update. An alias carries no tags and supports no condition key naming its owner, so the alias side is any alias of this account and Region; KMS authorises every alias call on the key as well (the key the alias names, and the new target), which only the provider\'s own keys allow it: their key policies name the provider role, and in IAM only KmsManageOwnedKeys covers alias calls on a key. An alias naming someone else\'s key can thus be neither deleted nor repointed.',
+      { actions: [...KMS_ALIAS_ACTIONS], resources: [stack.formatArn({ service: 'kms', resource: 'alias', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })] },
     ),
     statement(
       'KmsDescribeKeysByOrganisationAlias',

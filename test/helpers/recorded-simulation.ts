@@ -32,8 +32,11 @@ export interface ReplayReport {
 /** Extra policies over the provider role: its boundary, the organisation's SCPs and RCPs. */
 export type Guardrails = Pick<ApplicablePolicies, 'boundary' | 'scps' | 'rcps'>;
 
-/** Replays runs in order (state such as tags and key policies carries over between runs). */
-export async function replayRecordedRuns(runs: readonly RecordedRun[], guardrails: Guardrails = {}, template?: ProviderDeployment['template']): Promise<ReplayReport> {
+/**
+ * Replays runs in order (state such as tags and key policies carries over between runs).
+ * `guardrails` may depend on the run's settings (a boundary deployed for its `ORG_PREFIX`).
+ */
+export async function replayRecordedRuns(runs: readonly RecordedRun[], guardrails: Guardrails | ((settings: RecordedRun['settings']) => Guardrails) = {}, template?: ProviderDeployment['template']): Promise<ReplayReport> {
   const deployments = new Map<string, ProviderDeployment>();
   const worlds = new Map<string, RecordedWorld>();
   const byAction: Record<string, number> = {};
@@ -66,7 +69,7 @@ export async function replayRecordedRuns(runs: readonly RecordedRun[], guardrail
       for (const request of world.requestsFor(call)) {
         simulated += 1;
         byAction[request.action] = (byAction[request.action] ?? 0) + 1;
-        const verdict = await simulateOne(principal, request, deployment, guardrails);
+        const verdict = await simulateOne(principal, request, deployment, typeof guardrails === 'function' ? guardrails(run.settings) : guardrails);
         if (!verdict.allowed && request.mayBeDenied !== undefined) toleratedDenials += 1;
         else if (!verdict.allowed) denials.push(`${call.action} -> ${request.action} (${request.because}):\n${verdict.explanation}`);
       }

@@ -101,6 +101,29 @@ describeWithEndpoint('the provider\'s recorded AWS calls, under its IAM policy',
     await run([owned.delete(made!.PhysicalResourceId, mine)]);
   });
 
+  it('records a repository made under an earlier ORG_PREFIX: updated, replaced, rolled back and deleted under the new one', async () => {
+    const stack = new Stack(responses);
+    const earlier = { ...SETTINGS, ORG_PREFIX: 'acme' };
+    const today = { ...SETTINGS, ORG_PREFIX: 'corp' };
+    const deployed: Properties = { ApplicationName: 'shop', RepositoryBaseName: unique('iam-prefix'), UseKmsKey: 'true', ImagesRetained: '5', ShareableWithAllEnvs: 'true', Tags: [{ Key: 'team', Value: 'payments' }] };
+    const [created] = await run([stack.create(deployed)], earlier);
+    const oldName = created!.PhysicalResourceId;
+    expect(oldName).toMatch(/^acme-shop-/);
+    // In place under the new prefix: every repository, key and alias call lands on the earlier name.
+    const changed: Properties = { ...deployed, ImagesRetained: '', ShareableWithAllEnvs: 'false', Tags: [{ Key: 'team', Value: 'orders' }] };
+    const [inPlace] = await run([stack.update(oldName, changed, deployed)], today);
+    expect(inPlace?.PhysicalResourceId).toBe(oldName);
+    // A replacement named with the new prefix, its rollback to the earlier repository, the cleanup.
+    const renamed: Properties = { ...changed, RepositoryBaseName: unique('iam-prefix-v2') };
+    const [replaced] = await run([stack.update(oldName, renamed, changed)], today);
+    const newName = replaced!.PhysicalResourceId;
+    expect(newName).toMatch(/^corp-shop-/);
+    const [rolledBack, cleanup] = await run([stack.update(newName, changed, renamed), stack.delete(newName, renamed)], today);
+    expect(rolledBack?.PhysicalResourceId).toBe(oldName);
+    const [deleted] = await run([stack.delete(oldName, changed)], today);
+    expect([created, inPlace, replaced, rolledBack, cleanup, deleted].map((answer) => answer?.Status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS']);
+  });
+
   it('allows every recorded call under the provider role\'s generated policy and the keys\' own policies', async () => {
     const report = await replayRecordedRuns(runs);
     expect(report.denials).toEqual([]);

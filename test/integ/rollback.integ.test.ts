@@ -9,9 +9,8 @@ import { DeleteAliasCommand } from '@aws-sdk/client-kms';
 import { aliasTarget, ecr, endpoint, kms, readKey, readParameters, readRepository, ResponseServer, runBundle, SETTINGS, Stack, unique } from './harness';
 
 // The rollback of a replacement after an ORG_PREFIX change is proven over the fake world
-// (test/unit/provider/update-replacement-rollback.test.ts): against the endpoint, the IAM
-// simulation of the recorded calls rightly refuses it, since the provider role of the new
-// prefix reaches only repositories and aliases named with that prefix (README, Update).
+// (test/unit/provider/update-replacement-rollback.test.ts) and, against the endpoint with the
+// IAM simulation of its calls under the new prefix's policy, in iam-calls.integ.test.ts.
 
 if (!endpoint) {
   console.warn('Integration suite (rollbacks) SKIPPED: set AWS_ENDPOINT_URL to an AWS-compatible endpoint (e.g. `moto_server -p 5000`); .ci/run does this in CI.');

@@ -11,16 +11,17 @@ import { loadTemplate } from '../../helpers/templates';
 
 const ACCOUNT = '123456789012';
 const ROOT = join(__dirname, '..', '..', '..');
-const boundaryOf = (account: string, region: string) => {
-  const resolved = resolveTemplate(loadTemplate(join(ROOT, 'templates', 'provider-boundary.yaml')), { account, region, parameters: { OrganizationPrefix: 'acme' } });
+const boundaryOf = (account: string, region: string, prefix = 'acme') => {
+  const resolved = resolveTemplate(loadTemplate(join(ROOT, 'templates', 'provider-boundary.yaml')), { account, region, parameters: { OrganizationPrefix: prefix } });
   const policy = Object.values(resolved.Resources).find((resource) => resource.Type === 'AWS::IAM::ManagedPolicy')!;
   return { name: String(policy.Properties!.ManagedPolicyName), policy: policy.Properties!.PolicyDocument as PolicyDocument };
 };
 
 describe('the recommended provider boundary (templates/provider-boundary.yaml)', () => {
-  it('still allows every recorded call of the provider', async () => {
+  it('still allows every recorded call of the provider, also on repositories made under an earlier prefix', async () => {
     const runs = readRecordedFixture();
-    const report = await replayRecordedRuns(runs, { boundary: boundaryOf(runs[0]!.account, runs[0]!.region) });
+    // The boundary deployed for each run's ORG_PREFIX: the platform team changes both at once.
+    const report = await replayRecordedRuns(runs, (settings) => ({ boundary: boundaryOf(runs[0]!.account, runs[0]!.region, settings.ORG_PREFIX) }));
     expect(report.denials).toEqual([]);
     expect(report.simulated).toBeGreaterThan(100);
   });
@@ -34,12 +35,21 @@ describe('the recommended provider boundary (templates/provider-boundary.yaml)',
     expect(mismatch(await simulate({ principal, action: 'ssm:DescribeParameters', resource: '*' }, { identityPolicies: [everything], boundary }), 'Allowed')).toBeNull();
   });
 
+  it('reaches a repository outside the prefix only when it carries the provider ownership tag of a stack of this account', async () => {
+    const everything: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+    const request = (stackId: string) => ({ principal: `arn:aws:iam::${ACCOUNT}:role/org-ecr/provider/p`, action: 'ecr:DeleteRepository', resource: `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/old-shop-api`, context: { 'aws:ResourceTag/org-ecr:stack-id': stackId } });
+    const boundary = boundaryOf(ACCOUNT, 'us-east-1');
+    expect(mismatch(await simulate(request(`arn:aws:cloudformation:us-east-1:${ACCOUNT}:stack/shop/1`), { identityPolicies: [everything], boundary }), 'Allowed')).toBeNull();
+    expect(mismatch(await simulate(request('arn:aws:cloudformation:us-east-1:999999999999:stack/shop/1'), { identityPolicies: [everything], boundary }), 'Denied')).toBeNull();
+  });
+
   it.each([
     ['iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/anything`],
     ['iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/anything`],
     ['sts:AssumeRole', `arn:aws:iam::${ACCOUNT}:role/anything`],
     ['ecr:SetRepositoryPolicy', `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/other-team-repo`],
-    ['kms:CreateAlias', `arn:aws:kms:us-east-1:${ACCOUNT}:alias/other-team`],
+    // Untagged: the boundary reaches a repository outside the prefix only by the provider's ownership tag.
+    ['ecr:DeleteRepository', `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/other-team-repo`],
     ['ssm:PutParameter', `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/db/password`],
     ['s3:GetObject', 'arn:aws:s3:::any-bucket/key'],
   ])('denies %s on %s even to a role whose own policy allows everything', async (action, resource) => {

@@ -22,8 +22,7 @@ describe('the provider role (templates/provider.yaml)', () => {
     ['ecr:CreateRepository', `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/acme-shop-api`, 'arn:aws:ecr:eu-west-1:123456789012:repository/other-shop-api'],
     ['ecr:DeleteRepository', `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/acme-shop-api`, 'arn:aws:ecr:eu-west-1:123456789012:repository/acmeshop-api'],
     ['ecr:SetRepositoryPolicy', `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/acme-shop-api`, 'arn:aws:ecr:eu-west-1:999999999999:repository/acme-shop-api'],
-    ['kms:CreateAlias', `arn:aws:kms:${REGION}:${ACCOUNT}:alias/acme-shop-api`, `arn:aws:kms:${REGION}:${ACCOUNT}:alias/other-shop-api`],
-    ['kms:DeleteAlias', `arn:aws:kms:${REGION}:${ACCOUNT}:alias/acme-shop-api`, `arn:aws:kms:${REGION}:${ACCOUNT}:alias/aws/ecr`],
+    // Alias calls are scoped by the key they name, not by the alias's name: earlier-prefix.test.ts.
     ['ssm:PutParameter', `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/platform/ecr/ECR_API_arn`, `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/ECR_API_arn`],
     ['ssm:DeleteParameters', `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/platform/ecr/ECR_API_arn`, `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/platform/ecr/DB_PASSWORD`],
   ])('allows %s on %s and denies it outside the organisation prefix (%s)', async (action, inside, outside) => {
