@@ -533,7 +533,7 @@ describe('OrgEcrRepositoryProvider', () => {
       // THEN
       const acknowledged = provider.policy.node.metadata.filter((entry) => entry.type === 'aws:cdk:acknowledged-rules');
       const reasons = acknowledged.flatMap((entry) => Object.values(entry.data as Record<string, string>));
-      expect(reasons.length).toBe(7);
+      expect(reasons.length).toBe(8);
       for (const reason of reasons) expect(reason.length).toBeGreaterThan(80);
     });
   });
