@@ -87,6 +87,7 @@ function boundaryStatements(scope: Construct, prefix: string): ProviderStatement
       resources: [stack.formatArn({ service: 'kms', region: '*', resource: 'alias', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
     }),
     statement('KmsCreateKey', 'kms:CreateKey has no resource before the key exists, so IAM only accepts "*".', { actions: ['kms:CreateKey'], resources: ['*'] }),
+    statement('KmsListKeys', 'kms:ListKeys has no resource, so IAM only accepts "*"; the provider lists keys only to find one a CreateKey made without its answer arriving (a lost answer, or an attempt the SDK retried).', { actions: ['kms:ListKeys'], resources: ['*'] }),
     statement('SsmRepositoryParameters', 'The repository parameters are named ECR_* under any path prefix the platform chooses.', {
       actions: ['ssm:*'],
       resources: [stack.formatArn({ service: 'ssm', region: '*', resource: 'parameter', resourceName: '*ECR_*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
