@@ -32,10 +32,15 @@ export class UnsupportedUpdateError extends Error {
 /** An AWS call failed: names the action (as the SDK command) and the resource, keeps `cause`. */
 export class AwsCallError extends Error {
   override readonly name = 'AwsCallError';
+  /**
+   * @param mayHaveTakenEffect an earlier attempt of the call went unanswered, so AWS may have
+   *   carried it out although the last attempt's answer says no. @default false
+   */
   constructor(
     readonly action: string,
     readonly resource: string,
     cause: unknown,
+    readonly mayHaveTakenEffect = false,
   ) {
     super(`${action} on ${resource} failed: ${describeAwsError(cause)}`, { cause });
   }
@@ -71,6 +76,7 @@ export function describeAwsError(error: unknown): string {
  * connection) or a server error. A 4xx answer is AWS saying no, and nothing was done.
  */
 export function isUncertain(error: unknown): boolean {
+  if (error instanceof AwsCallError && error.mayHaveTakenEffect) return true;
   const cause = error instanceof AwsCallError ? error.cause : error;
   if (typeof cause !== 'object' || cause === null) return true;
   const status = (cause as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;

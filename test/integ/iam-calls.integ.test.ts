@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import { CreateAliasCommand, CreateKeyCommand } from '@aws-sdk/client-kms';
 import type { RecordedRun } from '../helpers/iam-calls';
 import { callShapes, readRecordedFixture, RECORDED_CALLS_FIXTURE, replayRecordedRuns } from '../helpers/recorded-simulation';
-import { type AwsProxy, startAwsProxy } from './aws-proxy';
+import { type AwsProxy, type FaultRule, startAwsProxy } from './aws-proxy';
 import { ACCOUNT, endpoint, kms, type Properties, REGION, ResponseServer, runBundle, SETTINGS, Stack, unique } from './harness';
 import { pickSettings, trimCall } from './iam-recorder';
 
@@ -36,8 +36,9 @@ describeWithEndpoint('the provider\'s recorded AWS calls, under its IAM policy',
   });
 
   /** One bundle process, recorded as one run. */
-  async function run(events: object[], settings: Record<string, string> = SETTINGS) {
+  async function run(events: object[], settings: Record<string, string> = SETTINGS, fault?: FaultRule) {
     proxy.reset();
+    if (fault) proxy.inject(fault);
     const answers = await runBundle(responses, events, settings, { endpoint: proxy.url });
     runs.push({ account: ACCOUNT, region: REGION, settings: pickSettings(settings), calls: proxy.calls.map(trimCall) });
     return answers;
@@ -122,6 +123,17 @@ describeWithEndpoint('the provider\'s recorded AWS calls, under its IAM policy',
     expect(rolledBack?.PhysicalResourceId).toBe(oldName);
     const [deleted] = await run([stack.delete(oldName, changed)], today);
     expect([created, inPlace, replaced, rolledBack, cleanup, deleted].map((answer) => answer?.Status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS']);
+  });
+
+  it('records a CreateKey the SDK retried after its connection broke, and the search that schedules the extra key', async () => {
+    const stack = new Stack(responses);
+    const props: Properties = { ApplicationName: 'shop', RepositoryBaseName: unique('iam-retried'), UseKmsKey: 'true' };
+    const [created] = await run([stack.create(props)], SETTINGS, { action: 'kms:CreateKey', mode: 'drop' });
+    expect(created?.Status).toBe('SUCCESS');
+    const calls = runs.at(-1)!.calls.map((call) => call.action);
+    expect(calls.filter((action) => action === 'kms:CreateKey')).toHaveLength(2);
+    expect(calls).toEqual(expect.arrayContaining(['kms:ListKeys', 'kms:ScheduleKeyDeletion']));
+    expect((await run([stack.delete(created!.PhysicalResourceId, props)]))[0]?.Status).toBe('SUCCESS');
   });
 
   it('allows every recorded call under the provider role\'s generated policy and the keys\' own policies', async () => {

@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT, aliasTarget, endpoint, REGION, readKey, readParameters, readRepository, ResponseServer, runBundle, runBundleWithLogs, SETTINGS, Stack, unique } from './harness';
 import { type AwsProxy, startAwsProxy } from './aws-proxy';
-import { recordRun, type RunRecorder } from './iam-recorder';
+import { pickSettings, recordRun, type RunRecorder, trimCall } from './iam-recorder';
+import { callShapes, readRecordedFixture } from '../helpers/recorded-simulation';
 
 if (!endpoint) console.warn('Lost-answer suite SKIPPED: set AWS_ENDPOINT_URL (e.g. moto_server) to run it.');
 const describeWithEndpoint = endpoint ? describe : describe.skip;
@@ -85,6 +86,40 @@ describeWithEndpoint('create calls whose answer is lost', () => {
     // AND the same template deploys in a new stack
     const [again] = await runBundle(responses, [new Stack(responses).create(properties)]);
     expect(again).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: name });
+  });
+
+  it('leaves exactly one enabled key when the SDK retries a CreateKey whose connection broke after KMS made the key', async () => {
+    // GIVEN the proxy forwards the first CreateKey (KMS makes the key), then drops the connection:
+    // the SDK sees a network error and retries, and the retry makes a second key
+    const base = unique('retried');
+    const name = `acme-shop-${base}`;
+    const properties = { ApplicationName: 'Shop', RepositoryBaseName: base, UseKmsKey: 'true' };
+    proxy.inject({ action: 'kms:CreateKey', mode: 'drop' });
+
+    // WHEN CloudFormation sends Create
+    const stack = new Stack(responses);
+    const { responses: [created], logs } = await runBundleWithLogs(responses, [stack.create(properties)], SETTINGS, { ...SEARCH_BUDGET, endpoint: proxy.url });
+
+    // THEN the Create succeeds on the retry's key
+    expect(proxy.callsTo('kms:CreateKey').map((call) => call.fault)).toEqual(['drop', undefined]);
+    expect(keysCreated(proxy)).toHaveLength(2);
+    expect(created).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: name });
+    const inUse = (await readRepository(name))?.repository.encryptionConfiguration?.kmsKey;
+    expect(created?.Data?.KmsKeyArn).toBe(inUse);
+    // AND of the two keys this request made, only that one stays enabled: the other is on its way out
+    const states = await Promise.all(keysCreated(proxy).map(async (arn) => [arn, (await readKey(arn)).state] as const));
+    expect(states.filter(([, state]) => state === 'Enabled').map(([arn]) => arn)).toEqual([inUse]);
+    expect(states.filter(([, state]) => state === 'PendingDeletion')).toHaveLength(1);
+    expect(logs.map((line) => line.message)).toContainEqual(expect.stringContaining('scheduled for deletion'));
+    // AND every call it made, the search included, is in the committed IAM fixture (simulated by npm test)
+    const run = { account: ACCOUNT, region: REGION, settings: pickSettings(SETTINGS), calls: proxy.calls.map(trimCall) };
+    const committed = new Set(callShapes(readRecordedFixture()));
+    expect(callShapes([run]).filter((shape) => !committed.has(shape))).toEqual([]);
+
+    // AND the Delete removes the repository and schedules the key it used
+    const [deleted] = await runBundle(responses, [stack.delete(name, properties)]);
+    expect(deleted?.Status).toBe('SUCCESS');
+    expect((await readKey(inUse!)).state).toBe('PendingDeletion');
   });
 
   it('names the new repository in the log when a replacement’s CreateRepository takes effect unanswered', async () => {

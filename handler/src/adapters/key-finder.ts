@@ -3,7 +3,7 @@
  * lists the account's keys and describes each, a few at a time, so it is only used on the rare
  * path where a CreateKey answer was lost, and bounded by `maxKeys` and the caller's signal.
  */
-import type { KeyFinder } from '../provider/create';
+import type { KeyFinder, KeySearch } from '../provider/create';
 import { AwsCallError, awsErrorCode } from '../errors';
 import type { Clients } from './clients';
 import { fromKmsTags } from './tags';
@@ -21,7 +21,9 @@ export class AwsKeyFinder implements KeyFinder {
     private readonly maxKeys = 2_000,
   ) {}
 
-  async findKeys(text: string, signal: AbortSignal): Promise<{ arn: string; tags: Record<string, string> }[]> {
+  async findKeys(text: string, signal: AbortSignal, search: KeySearch = {}): Promise<{ arn: string; tags: Record<string, string> }[]> {
+    const except = new Set(search.except ?? []);
+    const wanted = search.count ?? 1;
     const { client, sdk } = await this.clients.kms();
     const options = { abortSignal: signal };
     const ids: string[] = [];
@@ -34,7 +36,8 @@ export class AwsKeyFinder implements KeyFinder {
       } while (marker && ids.length < this.maxKeys);
       const matches: string[] = [];
       // Newest first where the list is in creation order (KMS does not promise an order), and
-      // done at the first match: the text names one request, which makes one key.
+      // done at the `wanted`-th match: the text names one request, which makes one key (one
+      // more per attempt the SDK retried after a lost answer).
       const queue = ids.slice(0, this.maxKeys).reverse();
       // Other teams' keys may not let the provider describe them: not ours, so not looked at.
       const describe = async (id: string) => {
@@ -46,9 +49,9 @@ export class AwsKeyFinder implements KeyFinder {
         }
       };
       const worker = async () => {
-        for (let id = queue.shift(); id !== undefined && matches.length === 0; id = queue.shift()) {
+        for (let id = queue.shift(); id !== undefined && matches.length < wanted; id = queue.shift()) {
           const metadata = await describe(id);
-          if (metadata?.Arn && metadata.KeyState !== 'PendingDeletion' && metadata.Description?.includes(text)) matches.push(metadata.Arn);
+          if (metadata?.Arn && !except.has(metadata.Arn) && metadata.KeyState !== 'PendingDeletion' && metadata.Description?.includes(text)) matches.push(metadata.Arn);
         }
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));

@@ -28,6 +28,7 @@ import type { ActionResult, ActionRunner, RunState } from '../provider/execute';
 import { type Clients, keyIdOf } from './clients';
 import { isTooManyUpdates, NOT_FOUND_CODES, retrying } from './retry';
 import { toKeyValue, toKmsTags } from './tags';
+import { watchUnanswered } from './unanswered';
 
 
 export class AwsActionRunner implements ActionRunner {
@@ -130,19 +131,22 @@ export class AwsActionRunner implements ActionRunner {
       'created' in ref ? retrying(send, (code) => code === 'NotFoundException', signal) : send();
     switch (action.kind) {
       case 'kms.createKey': {
-        const created = await client.send(
-          new sdk.CreateKeyCommand({
-            Description: action.description,
-            Policy: action.policy,
-            KeyUsage: 'ENCRYPT_DECRYPT',
-            KeySpec: 'SYMMETRIC_DEFAULT',
-            Tags: toKmsTags(action.tags),
-          }),
-          options,
-        );
+        const command = new sdk.CreateKeyCommand({
+          Description: action.description,
+          Policy: action.policy,
+          KeyUsage: 'ENCRYPT_DECRYPT',
+          KeySpec: 'SYMMETRIC_DEFAULT',
+          Tags: toKmsTags(action.tags),
+        });
+        // CreateKey is not idempotent: an attempt the SDK retried because its answer was lost
+        // may have made a key too. Counted here, looked for by the provider (retried-keys.ts).
+        const attempts = watchUnanswered(command);
+        const created = await client.send(command, options).catch((error: unknown) => {
+          throw new AwsCallError(action.kind, targetOf(action), error, attempts.unanswered > 0);
+        });
         const keyArn = created.KeyMetadata?.Arn;
         if (!keyArn) throw new Error('CreateKey returned no key ARN');
-        return { keyArn };
+        return attempts.unanswered > 0 ? { keyArn, unansweredAttempts: attempts.unanswered } : { keyArn };
       }
       case 'kms.enableKeyRotation':
         await onCreated(action.key, () => client.send(new sdk.EnableKeyRotationCommand({ KeyId: keyIdOf(resolveKey(action.key, state)) }), options));

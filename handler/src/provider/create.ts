@@ -21,6 +21,7 @@ import { awsErrorCode, ConflictError } from '../errors';
 import type { Settings } from '../props/settings';
 import { type Created, Journal, type RunState } from './execute';
 import type { ObservationQuery, Observer, ProviderLogger } from './provider';
+import { sweepRetriedKeys } from './retried-keys';
 
 /** Errors that mean "the name is taken": resolved by looking at who holds it. */
 const NAME_TAKEN = new Set(['RepositoryAlreadyExistsException', 'AlreadyExistsException', 'ParameterAlreadyExists']);
@@ -37,7 +38,15 @@ const PARAMETER_LOCK_ROUNDS = 8;
  */
 export interface KeyFinder {
   /** Keys not pending deletion whose description contains `text`, with their tags. */
-  findKeys(text: string, signal: AbortSignal): Promise<readonly { readonly arn: string; readonly tags: Readonly<Record<string, string>> }[]>;
+  findKeys(text: string, signal: AbortSignal, search?: KeySearch): Promise<readonly { readonly arn: string; readonly tags: Readonly<Record<string, string>> }[]>;
+}
+
+/** Narrows a {@link KeyFinder} search. */
+export interface KeySearch {
+  /** ARNs of keys never to return (the key in use). @default - none */
+  readonly except?: readonly string[];
+  /** The search stops once it has this many matches (keys being read then are returned too). @default 1 */
+  readonly count?: number;
 }
 
 /** What the Create needs from the provider around it. */
@@ -103,10 +112,12 @@ export async function createOrAdopt(tools: CreateTools, request: CreateRequest):
       tools.logger.info('A name is taken: checking whose it is (a duplicate delivery, a race, or someone else)', { error: awsErrorCode(error) });
       keyArn = await adoptAndConverge(tools, { ...request, desired }, journal, progress);
     }
+    await sweepRetriedKeys(tools, journal, { owner: request.owner, settings, repositoryName: desired.repositoryName, token: keyRequestToken(request.requestId), inUse: keyArn, signal });
     return tools.outcome(desired, keyArn);
   } catch (error) {
     const remaining = await tools.compensate(journal.created, settings);
-    if (journal.uncertain.some((entry) => entry.type === 'key')) await sweepLostKey(tools, request);
+    const lostKeys = journal.uncertain.filter((entry) => entry.type === 'key').length;
+    if (lostKeys > 0) await sweepLostKey(tools, request, lostKeys);
     reportUncertain(tools, request, journal);
     // The marker only when nothing of ours can be left: anything else keeps the name, so the
     // Delete that follows finds it by its tags.
@@ -233,7 +244,7 @@ function holdsParameterLock(desired: Desired, actual: Actual, owner: Owner): boo
  * An unanswered CreateKey may have made a key only this request could name. It is looked for by
  * the request's token in its description, and removed only when its tags prove it ours.
  */
-async function sweepLostKey(tools: CreateTools, request: CreateRequest): Promise<void> {
+async function sweepLostKey(tools: CreateTools, request: CreateRequest, unanswered: number): Promise<void> {
   const token = keyRequestToken(request.requestId);
   const where = { description: token, repository: request.desired.repositoryName };
   if (!tools.keyFinder) {
@@ -242,7 +253,7 @@ async function sweepLostKey(tools: CreateTools, request: CreateRequest): Promise
   }
   try {
     const signal = AbortSignal.timeout(10_000);
-    const found = (await tools.keyFinder.findKeys(token, signal)).filter((key) => belongsToRepository(key.tags, request.owner, request.desired.repositoryName));
+    const found = (await tools.keyFinder.findKeys(token, signal, { count: Math.max(1, unanswered) })).filter((key) => belongsToRepository(key.tags, request.owner, request.desired.repositoryName));
     const entries: Created[] = found.map((key) => ({ type: 'key', arn: key.arn }));
     const remaining = await tools.compensate(entries, request.settings);
     if (found.length === 0) {

@@ -13,6 +13,11 @@ export interface RunState {
 /** What an action produced, when it produced something. */
 export interface ActionResult {
   readonly keyArn?: string;
+  /**
+   * Attempts of a create the SDK retried after their answer was lost: each may have made a
+   * thing of its own (for CreateKey, a key besides `keyArn`). @default 0
+   */
+  readonly unansweredAttempts?: number;
 }
 
 /** The one seam to AWS for writes: the adapters implement it, tests fake it. */
@@ -47,6 +52,8 @@ export class Journal {
     switch (action.kind) {
       case 'kms.createKey':
         if (result?.keyArn) this.entries.push({ type: 'key', arn: result.keyArn });
+        // Retried after a lost answer: keys this journal cannot name may exist besides it.
+        for (let attempt = 0; attempt < (result?.unansweredAttempts ?? 0); attempt++) this.recordUncertain(action);
         break;
       case 'kms.createAlias':
         this.entries.push({ type: 'alias', name: action.aliasName });

@@ -35,6 +35,22 @@ describe('AwsKeyFinder', () => {
     expect(await new AwsKeyFinder(aws.clients()).findKeys('t', NEVER)).toEqual([{ arn: arn('b'), tags: {} }]);
   });
 
+  it('skips the keys it is told to keep and stops once it has the number of matches asked for, newest first', async () => {
+    // GIVEN four keys made by one request (listed oldest first), the newest being the one in use
+    aws.kms.on(ListKeysCommand).resolves({ Keys: ['a', 'b', 'c', 'd'].map((KeyId) => ({ KeyId })) });
+    for (const id of ['a', 'b', 'c', 'd']) aws.kms.on(DescribeKeyCommand, { KeyId: id }).resolves({ KeyMetadata: { KeyId: id, Arn: arn(id), KeyState: 'Enabled', Description: 'r [Create request 42]' } });
+    aws.kms.on(ListResourceTagsCommand).resolves({ Tags: [] });
+
+    // WHEN it looks for two keys other than the one in use
+    const found = await new AwsKeyFinder(aws.clients()).findKeys('[Create request 42]', NEVER, { except: [arn('d')], count: 2 });
+
+    // THEN at least the two newest others (keys already being described when the second match
+    // came are returned too: each carries the request's token), never the one in use
+    expect(found.map((key) => key.arn)).toEqual(expect.arrayContaining([arn('b'), arn('c')]));
+    expect(found.map((key) => key.arn)).not.toContain(arn('d'));
+    expect(aws.kms).not.toHaveReceivedCommandWith(ListResourceTagsCommand, { KeyId: arn('d') });
+  });
+
   it('stops after maxKeys keys', async () => {
     aws.kms.on(ListKeysCommand).resolves({ Keys: [{ KeyId: 'a' }, { KeyId: 'b' }, { KeyId: 'c' }], Truncated: true, NextMarker: 'm' });
     aws.kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: 'a', Arn: arn('a'), KeyState: 'Enabled', Description: 'x' } });

@@ -11,9 +11,11 @@ import {
   ScheduleKeyDeletionCommand,
   TagResourceCommand,
   UntagResourceCommand,
+  KMSClient,
   UpdateAliasCommand,
 } from '@aws-sdk/client-kms';
 import { keyIdOf } from '../../../handler/src/adapters/clients';
+import { AwsCallError, isUncertain } from '../../../handler/src/errors';
 import type { Action } from '../../../handler/src/core/model';
 import { givenMockedRunner } from '../../helpers/aws-mocks';
 import { awsError } from '../../helpers/fake-world';
@@ -34,6 +36,31 @@ describe('AwsActionRunner KMS actions', () => {
       KeySpec: 'SYMMETRIC_DEFAULT',
       Tags: [{ TagKey: 'team', TagValue: 'payments' }],
     });
+  });
+
+  it('watches the CreateKey\'s attempts inside the SDK\'s retries, adding no call (unanswered.test.ts counts them)', async () => {
+    aws.kms.on(CreateKeyCommand).resolves({ KeyMetadata: { KeyId: KEY_ID, Arn: KEY_ARN } });
+    const result = await run({ kind: 'kms.createKey', description: 'd', policy: '{}', tags: {} });
+    expect(result).toEqual({ keyArn: KEY_ARN });
+    const [call] = aws.kms.commandCalls(CreateKeyCommand);
+    const stack = new KMSClient({ region: 'eu-west-1' }).middlewareStack.concat((call!.args[0] as CreateKeyCommand).middlewareStack).identify();
+    const position = (name: string) => stack.findIndex((entry) => entry.startsWith(name));
+    expect(position('orgEcrCountUnansweredAttempts')).toBeGreaterThan(position('retryMiddleware'));
+    expect(position('retryMiddleware')).toBeGreaterThanOrEqual(0);
+    expect(aws.kms.calls()).toHaveLength(1);
+  });
+
+  it('fails as certain when every CreateKey attempt was answered with a refusal', async () => {
+    aws.kms.on(CreateKeyCommand).rejects(Object.assign(new Error('quota'), { name: 'LimitExceededException', $metadata: { httpStatusCode: 400 } }));
+    const error = await run({ kind: 'kms.createKey', description: 'd', policy: '{}', tags: {} }).catch((failure: unknown) => failure);
+    expect(error).toMatchObject({ name: 'AwsCallError', action: 'kms.createKey', mayHaveTakenEffect: false });
+    expect(isUncertain(error)).toBe(false);
+  });
+
+  it('treats a refusal as uncertain when an earlier attempt of the call went unanswered', () => {
+    const refusal = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+    expect(isUncertain(new AwsCallError('kms.createKey', 'new key', refusal))).toBe(false);
+    expect(isUncertain(new AwsCallError('kms.createKey', 'new key', refusal, true))).toBe(true);
   });
 
   it('fails naming the action when CreateKey returns no ARN', async () => {
