@@ -309,6 +309,7 @@ describe('OrgEcrRepositoryProvider', () => {
             'ecr:GetRepositoryPolicy',
             'ecr:DeleteRepositoryPolicy',
             'ecr:PutImageScanningConfiguration',
+            'ecr:PutImageTagMutability',
           ],
           Resource: partitionArn(`:ecr:${REGION}:${ACCOUNT}:repository/*`),
           Condition: { StringLike: { 'aws:ResourceTag/org-ecr:stack-id': ownStacks } },

@@ -52,6 +52,7 @@ const UPDATE_AND_DELETE_CALLS = [
   'ecr:SetRepositoryPolicy',
   'ecr:DeleteRepositoryPolicy',
   'ecr:PutImageScanningConfiguration',
+  'ecr:PutImageTagMutability',
   'ecr:DeleteRepository',
 ];
 
