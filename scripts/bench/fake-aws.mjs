@@ -214,6 +214,8 @@ export function seedRepository(state, { name, account = '123456789012', region =
     uri: `${account}.dkr.ecr.${region}.amazonaws.com/${name}`,
     createdAt: epochSeconds(),
     scanOnPush: false,
+    imageTagMutability: 'MUTABLE',
+    exclusionFilters: [],
     encryption: { encryptionType: 'AES256' },
     tags: { ...tags },
     lifecyclePolicy: null,
