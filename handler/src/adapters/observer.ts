@@ -13,7 +13,7 @@ import { DescribeParametersCommand, GetParametersCommand, ListTagsForResourceCom
 import { OwnershipTag } from '../contract';
 import type { Actual, ObservedKey, ObservedParameter, ObservedRepository } from '../core/model';
 import { AwsCallError, awsErrorCode } from '../errors';
-import type { ObservationQuery, Observer } from '../provider/provider';
+import type { ObservationQuery, Observer } from '../provider/ports';
 import { type Clients, keyIdOf } from './clients';
 import { isTooManyUpdates, NOT_FOUND_CODES, retrying } from './retry';
 import { fromKeyValue, fromKmsTags } from './tags';

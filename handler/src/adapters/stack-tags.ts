@@ -6,7 +6,7 @@
  */
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { AwsCallError, awsErrorCode } from '../errors';
-import type { StackTagReader } from '../provider/provider';
+import type { StackTagReader } from '../provider/ports';
 import { fromKeyValue } from './tags';
 
 /** What the lazily loaded chunk exports (./cloudformation-client). */

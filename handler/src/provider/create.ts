@@ -20,7 +20,7 @@ import { lateStackTagActions } from '../core/stack-tags';
 import { awsErrorCode, ConflictError } from '../errors';
 import type { Settings } from '../props/settings';
 import { type Created, Journal, type RunState } from './execute';
-import type { ObservationQuery, Observer, ProviderLogger } from './provider';
+import type { ObservationQuery, Observer, ProviderLogger } from './ports';
 import { sweepRetriedKeys } from './retried-keys';
 
 /** Errors that mean "the name is taken": resolved by looking at who holds it. */

@@ -3,9 +3,9 @@
  * request type. Knows the core and the two I/O seams (observer, runner); not the SDK.
  */
 import type { ExecutionContext, ResourceHandler, ResourceOutcome, ResourceRequest } from '../cfn/types';
-import { Attribute, Property, REPLACES_TAG, Setting } from '../contract';
+import { Property, REPLACES_TAG, Setting } from '../contract';
 import { planDelete } from '../core/delete';
-import { desiredState, environmentFromStackId, isReplacement, replacing, repositoryArnOf, resourceNames } from '../core/desired';
+import { desiredState, isReplacement, replacing, repositoryArnOf, resourceNames } from '../core/desired';
 import { targetOf } from '../core/describe';
 import type { Action, Actual, Desired, Environment, Owner } from '../core/model';
 import { foreignAliasKey, foreignAliasMessage, planConverge } from '../core/plan';
@@ -17,53 +17,14 @@ import { isRepositoryNameOf, keyAliasName, REPOSITORY_NAME_PATTERN } from '../pr
 import { entryOf } from '../records';
 import { isOwnedBy } from '../core/ownership';
 import { parseSettings, type Settings } from '../props/settings';
+import { environmentOf, outcome, ownedLookups, queryFor, removedTagKeys, withPhysicalId } from './answers';
 import { convergeDespiteTwins, createOrAdopt, type CreateTools, type KeyFinder, type StackTagged } from './create';
 import { sharingProblems } from '../props/sharing';
 import { type ActionRunner, compensationPlan, type Created, execute, Journal, type RunState } from './execute';
+import type { ObservationQuery, Observer, ProviderLogger, StackTagReader } from './ports';
 
-/** What to read before planning. */
-export interface ObservationQuery {
-  readonly repositoryName: string;
-  readonly repositoryArn: string;
-  readonly aliasName: string;
-  readonly parameterNames: readonly string[];
-  /** Read the alias's key too. Off for repositories without a customer key: spares loading KMS. */
-  readonly includeKey: boolean;
-  /**
-   * Also list the parameters that carry this resource's ownership tags for this repository,
-   * whatever their names (an earlier `ORG_SSM_PARAMETER_PREFIX` or base-name spelling): one
-   * DescribeParameters filtered by the tags, concurrent with the other reads. @default none
-   */
-  readonly ownedParametersOf?: { readonly owner: Owner; readonly repositoryName: string };
-  /**
-   * The `_kms_key_arn` parameter: when neither the repository nor the alias names a key (both
-   * deleted by hand), the key this parameter names is read too, so that it is reused or
-   * deleted rather than orphaned. @default none
-   */
-  readonly keyParameterName?: string;
-  /**
-   * Read the lifecycle and repository policies. Delete does not need them: two calls fewer
-   * exposed to throttling. @default true
-   */
-  readonly includePolicies?: boolean;
-}
-
-/** The one seam to AWS for reads. */
-export interface Observer {
-  observe(query: ObservationQuery, signal: AbortSignal): Promise<Actual>;
-}
-
-/** Reads a stack's own tags (CloudFormation DescribeStacks). */
-export interface StackTagReader {
-  /** @throws when the stack's tags cannot be read; the provider then goes on without them. */
-  read(stackId: string, signal: AbortSignal): Promise<Readonly<Record<string, string>>>;
-}
-
-export interface ProviderLogger {
-  info(message: string, ...extra: Record<string, unknown>[]): void;
-  warn(message: string, ...extra: Record<string, unknown>[]): void;
-  error(message: string, ...extra: Record<string, unknown>[]): void;
-}
+export type { ObservationQuery, Observer, ProviderLogger, StackTagReader } from './ports';
+export { queryFor } from './answers';
 
 export interface ProviderDeps {
   readonly observer: Observer;
@@ -346,63 +307,3 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     return converge(spec, settings, env, owner, physicalId, signal, stackTags);
   };
 }
-
-function environmentOf(request: ResourceRequest): Environment {
-  const env = environmentFromStackId(request.stackId);
-  if (!env) throw new InvalidPropertiesError([`StackId is not a CloudFormation stack ARN: ${request.stackId}`]);
-  return env;
-}
-
-/**
- * The keys an Update took out of `Tags` (old properties as written, whatever else they hold):
- * removed even when the stack's tags cannot be read, since only a stack tag may be kept then.
- */
-function removedTagKeys(oldProperties: Readonly<Record<string, unknown>> | undefined, tags: Readonly<Record<string, string>>): string[] {
-  const old = oldProperties?.[Property.Tags];
-  if (!Array.isArray(old)) return [];
-  const keys = old.flatMap((tag: unknown) => (typeof tag === 'object' && tag !== null && typeof (tag as { Key?: unknown }).Key === 'string' ? [(tag as { Key: string }).Key] : []));
-  return keys.filter((key) => !Object.hasOwn(tags, key));
-}
-
-/**
- * What Update and Delete read besides the names they know: this resource's parameters under
- * any name, by their ownership tags, and the key the `_kms_key_arn` parameter names.
- */
-function ownedLookups(repositoryName: string, owner: Owner, keyParameterName: string | undefined): Pick<ObservationQuery, 'ownedParametersOf' | 'keyParameterName'> {
-  return { ownedParametersOf: { owner, repositoryName }, ...(keyParameterName === undefined ? {} : { keyParameterName }) };
-}
-
-/** What to read before converging a desired state. */
-export function queryFor(desired: Desired): ObservationQuery {
-  return {
-    repositoryName: desired.repositoryName,
-    repositoryArn: desired.repositoryArn,
-    aliasName: desired.aliasName,
-    parameterNames: [desired.parameters.arn.name, desired.parameters.name.name, ...(desired.parameters.kmsKeyArn ? [desired.parameters.kmsKeyArn.name] : [])],
-    includeKey: desired.key !== undefined,
-  };
-}
-
-function outcome(desired: Desired, keyArn: string | undefined): ResourceOutcome {
-  return {
-    physicalResourceId: desired.repositoryName,
-    data: {
-      [Attribute.RepositoryName]: desired.repositoryName,
-      [Attribute.RepositoryArn]: desired.repositoryArn,
-      [Attribute.RepositoryUri]: desired.repositoryUri,
-      [Attribute.KmsKeyArn]: desired.key ? (keyArn ?? '') : '',
-      [Attribute.ArnParameterName]: desired.parameters.arn.name,
-      [Attribute.NameParameterName]: desired.parameters.name.name,
-      [Attribute.KmsKeyArnParameterName]: desired.parameters.kmsKeyArn?.name ?? '',
-    },
-  };
-}
-
-function withPhysicalId(error: unknown, physicalResourceId: string): unknown {
-  if (error !== null && typeof error === 'object') {
-    Object.defineProperty(error, 'physicalResourceId', { value: physicalResourceId, enumerable: false, configurable: true });
-    return error;
-  }
-  return Object.assign(new Error(String(error)), { physicalResourceId });
-}
-
