@@ -3,7 +3,8 @@
  * account and Region, the repository application teams request, and the seed's builder.
  */
 export { OrgEcrRepositoryProvider, type OrgEcrRepositoryProviderProps } from './provider';
-export { OrgEcrRepository, type OrgEcrRepositoryProps } from './repository';
+export { OrgEcrRepository } from './repository';
+export { type OrgEcrRepositoryProps } from './repository-props';
 export { EcrBuilder } from './builder';
 export { ApplicationHelper, type ApplicationHelperProps, type EnvironmentConfiguration } from './application-helper';
 export { OrgEcrGuardrail, type OrgEcrGuardrailProps } from './guardrail';

@@ -4,7 +4,8 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { OrgEcrRepository, type OrgEcrRepositoryProps } from '../../../construct/repository';
+import { OrgEcrRepository } from '../../../construct/repository';
+import type { OrgEcrRepositoryProps } from '../../../construct/repository-props';
 import { givenProvider, givenStack, logicalIdOf, templateOf } from './given';
 
 const REQUIRED = { applicationName: 'shop', repositoryBaseName: 'orders-api' } as const;

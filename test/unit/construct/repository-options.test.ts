@@ -1,6 +1,7 @@
 import { App, CfnParameter, Duration, RemovalPolicy, type Stack, Tags, Token } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { OrgEcrRepository, type OrgEcrRepositoryProps } from '../../../construct/repository';
+import { OrgEcrRepository } from '../../../construct/repository';
+import type { OrgEcrRepositoryProps } from '../../../construct/repository-props';
 import { givenProvider, givenStack, templateOf } from './given';
 
 const REQUIRED = { applicationName: 'shop', repositoryBaseName: 'orders-api' } as const;

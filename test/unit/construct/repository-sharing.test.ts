@@ -7,7 +7,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ApplicationHelper } from '../../../construct/application-helper';
 import { EcrBuilder } from '../../../construct/builder';
-import { OrgEcrRepository, type OrgEcrRepositoryProps } from '../../../construct/repository';
+import { OrgEcrRepository } from '../../../construct/repository';
+import type { OrgEcrRepositoryProps } from '../../../construct/repository-props';
 import { givenContext, givenProvider, givenStack, templateOf } from './given';
 
 const REQUIRED = { applicationName: 'shop', repositoryBaseName: 'orders-api' } as const;
