@@ -9,6 +9,7 @@
  */
 import { Limits, RESERVED_TAG_PREFIXES } from '../contract';
 import { checkTagKey, checkTagValue } from '../props/rules';
+import { entryOf, hasEntry, recordOf, setEntry } from '../records';
 import type { Action, Desired } from './model';
 
 type Tags = Readonly<Record<string, string>>;
@@ -38,15 +39,15 @@ export function selectStackTags(stackTags: Tags, taken: Tags): StackTagSelection
   const skipped: SkippedStackTag[] = [];
   let room = Limits.tagsMax - Object.keys(taken).length;
   for (const key of Object.keys(stackTags).sort()) {
-    if (key in taken) continue;
-    const value = stackTags[key] ?? '';
+    if (hasEntry(taken, key)) continue;
+    const value = entryOf(stackTags, key) ?? '';
     const checkedKey = checkTagKey('stack tag key', key);
     const checkedValue = checkTagValue(`stack tag ${key}`, value);
     if (!checkedKey.ok) skipped.push({ key, reason: checkedKey.problem });
     else if (!checkedValue.ok) skipped.push({ key, reason: checkedValue.problem });
     else if (room <= 0) skipped.push({ key, reason: `no room: AWS allows ${Limits.tagsMax} tags per resource and the organisation, consumer and ownership tags come first` });
     else {
-      copied[key] = value;
+      setEntry(copied, key, value);
       room--;
     }
   }
@@ -67,9 +68,7 @@ export function withStackTags(
   removed: readonly string[] = [],
 ): { readonly desired: Desired; readonly copied: Tags; readonly skipped: readonly SkippedStackTag[] } {
   if (stackTags === undefined) {
-    const kept = Object.fromEntries(
-      Object.entries(actualRepositoryTags ?? {}).filter(([key]) => !isReserved(key) && !(key in desired.childTags) && !removed.includes(key)),
-    );
+    const kept = recordOf(Object.entries(actualRepositoryTags ?? {}).filter(([key]) => !isReserved(key) && !hasEntry(desired.childTags, key) && !removed.includes(key)));
     return { desired: merged(desired, kept), copied: {}, skipped: [] };
   }
   const { copied, skipped } = selectStackTags(stackTags, desired.childTags);

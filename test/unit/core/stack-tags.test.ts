@@ -9,6 +9,18 @@ describe('selectStackTags', () => {
     expect(selectStackTags({ application: 'shop' }, { team: 'payments' })).toEqual({ copied: { application: 'shop' }, skipped: [] });
   });
 
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('copies a stack tag named %s like any other key', (key) => {
+    // GIVEN a stack tag whose key names an Object.prototype member, and nobody else setting it
+    const stackTags = Object.fromEntries([[key, 'from-stack']]);
+    // WHEN
+    const selection = selectStackTags(stackTags, { team: 'payments' });
+    // THEN it is copied as an own entry, and the repository keeps it on an unreadable stack too
+    expect(Object.hasOwn(selection.copied, key) && selection.copied[key]).toBe('from-stack');
+    const desired = givenDesired();
+    const kept = withStackTags(desired, undefined, Object.fromEntries([[key, 'kept']]));
+    expect(Object.hasOwn(kept.desired.repositoryTags, key) && kept.desired.repositoryTags[key]).toBe('kept');
+  });
+
   it('leaves a key to the consumer or the organisation when they set it too', () => {
     // GIVEN the stack says team=stack while the consumer said team=payments
     const selection = selectStackTags({ team: 'stack', 'cost-center': 'other' }, { team: 'payments', 'cost-center': 'cc-42' });
