@@ -14,7 +14,6 @@ export interface UnansweredAttempts {
   unanswered: number;
 }
 
-
 /** The SDK's retry loop, by the name its middleware registers; the watch runs inside it, once per attempt. */
 const RETRY_MIDDLEWARE = 'retryMiddleware';
 

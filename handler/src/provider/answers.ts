@@ -35,6 +35,11 @@ export function ownedLookups(repositoryName: string, owner: Owner, keyParameterN
   return { ownedParametersOf: { owner, repositoryName }, ...(keyParameterName === undefined ? {} : { keyParameterName }) };
 }
 
+/** {@link ownedLookups} for whichever desired state the Update settles on. */
+export function ownedLookupsOf(owner: Owner): (desired: Desired) => Pick<ObservationQuery, 'ownedParametersOf' | 'keyParameterName'> {
+  return (desired) => ownedLookups(desired.repositoryName, owner, desired.parameters.kmsKeyArn?.name);
+}
+
 /** What to read before converging a desired state. */
 export function queryFor(desired: Desired): ObservationQuery {
   return {

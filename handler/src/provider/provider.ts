@@ -17,7 +17,7 @@ import { isRepositoryNameOf, keyAliasName, REPOSITORY_NAME_PATTERN } from '../pr
 import { entryOf } from '../records';
 import { isOwnedBy } from '../core/ownership';
 import { parseSettings, type Settings } from '../props/settings';
-import { environmentOf, outcome, ownedLookups, queryFor, removedTagKeys, withPhysicalId } from './answers';
+import { environmentOf, outcome, ownedLookups, ownedLookupsOf, queryFor, removedTagKeys, withPhysicalId } from './answers';
 import { convergeDespiteTwins, createOrAdopt, type CreateTools, type KeyFinder, type StackTagged } from './create';
 import { sharingProblems } from '../props/sharing';
 import { type ActionRunner, compensationPlan, type Created, execute, Journal, type RunState } from './execute';
@@ -169,9 +169,7 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     signal: AbortSignal,
     tagging: ReturnType<typeof stackTagging>,
   ): Promise<ResourceOutcome> {
-    const { desired, actual } = await observeJudged(spec, settings, env, owner, physicalId, signal, (judged) =>
-      ownedLookups(judged.repositoryName, owner, judged.parameters.kmsKeyArn?.name),
-    );
+    const { desired, actual } = await observeJudged(spec, settings, env, owner, physicalId, signal, ownedLookupsOf(owner));
     reportForeignAlias(desired, actual, owner);
     const target = (await tagging(desired, actual.repository?.tags)).desired;
     const { state, actual: last } = await convergeDespiteTwins(createTools, target, owner, signal, actual);
@@ -202,7 +200,8 @@ export function createRepositoryHandler(deps: ProviderDeps): ResourceHandler {
     );
     const replaced = current.repository && isOwnedBy(current.repository.tags, owner) ? entryOf(current.repository.tags, REPLACES_TAG) : undefined;
     if (replaced === undefined || !isRepositoryNameOf(replaced, spec.applicationName, spec.baseName)) return undefined;
-    const { desired, actual } = await observeJudged(spec, settings, env, owner, replaced, signal);
+    // Its parameters under earlier names too (a parameter prefix changed since): moved, as an in-place Update moves them.
+    const { desired, actual } = await observeJudged(spec, settings, env, owner, replaced, signal, ownedLookupsOf(owner));
     if (!actual.repository || !isOwnedBy(actual.repository.tags, owner)) {
       logger.info('The repository this one replaced is gone or not ours: replacing as usual', { replaced });
       return undefined;

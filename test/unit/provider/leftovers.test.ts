@@ -37,6 +37,25 @@ describe('createRepositoryHandler and this resource’s parameters under earlier
     ]);
   });
 
+  it('moves the parameters on the rollback of a replacement after ORG_SSM_PARAMETER_PREFIX changed, as an in-place Update does', async () => {
+    // GIVEN a repository whose parameters were written without a prefix, then the prefix setting changed
+    const world = new FakeWorld();
+    const deployed = givenFullProperties();
+    await givenProvider({ world }).send(givenCreateRequest(deployed));
+    const prefixed = givenProvider({ world, settings: givenSettingsEnv({ ORG_SSM_PARAMETER_PREFIX: '/platform/ecr' }) });
+    // AND an Update replaced it under a new base name
+    const renamed = givenFullProperties({ RepositoryBaseName: 'orders-v2' });
+    const forward = await prefixed.send(givenUpdateRequest({ physicalResourceId: NAME, old: deployed, new: renamed }));
+
+    // WHEN CloudFormation rolls back: the swapped Update to the new id, then the new id's Delete
+    const rollback = await prefixed.send(givenUpdateRequest({ physicalResourceId: forward.physicalResourceId, old: renamed, new: deployed }));
+    await prefixed.send(givenDeleteRequest(forward.physicalResourceId, renamed));
+
+    // THEN the original repository is back with its parameters under the new prefix only
+    expect(rollback.physicalResourceId).toBe(NAME);
+    expect(parametersOf(world)).toEqual(['/platform/ecr/ECR_ORDERS_API_arn', '/platform/ecr/ECR_ORDERS_API_kms_key_arn', '/platform/ecr/ECR_ORDERS_API_name']);
+  });
+
   it('deletes the parameters under an earlier prefix on Delete', async () => {
     // GIVEN parameters written without a prefix, then the prefix setting changed and no Update came
     const world = new FakeWorld();
