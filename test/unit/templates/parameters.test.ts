@@ -202,7 +202,13 @@ describe('the organisation sharing parameters', () => {
     // GIVEN
     const parameter = parameterOf(PROVIDER, 'OrganizationId');
     // WHEN / THEN
-    fc.assert(fc.property(fc.oneof(hex(0, 40).map((id) => `o-${id}`), printableAscii), (value) => accepts(parameter, value) === settingAccepted(Setting.OrganizationId, value)));
+    // The provider trims surrounding spaces; the parameter refuses them (stricter, never looser).
+    fc.assert(
+      fc.property(fc.oneof(hex(0, 40).map((id) => `o-${id}`), printableAscii), (value) =>
+        value.trim() !== value ? !accepts(parameter, value) : accepts(parameter, value) === settingAccepted(Setting.OrganizationId, value),
+      ),
+    );
+    expect(accepts(parameter, ' ')).toBe(false);
     expect(accepts(parameter, '')).toBe(true);
   });
 });
